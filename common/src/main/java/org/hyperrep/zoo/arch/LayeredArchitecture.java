@@ -1,0 +1,168 @@
+package org.hyperrep.zoo.arch;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.hyperrep.weights.LayerLayout;
+import org.hyperrep.weights.WeightLayout;
+import org.hyperrep.zoo.GeneratingFactors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.ObjectStreamException;
+import java.util.Arrays;
+
+/**
+ * An architecture whose parametrised DL4J layers carry the names of its {@link LayerLayout}s. The conversion to
+ * and from the canonical vector looks layers up by that name, so parameter-free layers (pooling, activation,
+ * dropout, which come and go with the factors) never shift the mapping.
+ *
+ * <p>DL4J stores conv weights as [out, in, kh, kw], already canonical, and dense weights as [in, out], which are
+ * transposed. Biases are [1, out].
+ */
+abstract class LayeredArchitecture implements Architecture {
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+    private final int[] inputShape;
+    private final int numClasses;
+    private final WeightLayout layout;
+
+    LayeredArchitecture(String name, int[] inputShape, int numClasses, WeightLayout layout) {
+        this.name = name;
+        this.inputShape = inputShape.clone();
+        this.numClasses = numClasses;
+        this.layout = layout;
+    }
+
+    @Override
+    public String name() { return name; }
+
+    @Override
+    public int[] inputShape() { return inputShape.clone(); }
+
+    @Override
+    public int numClasses() { return numClasses; }
+
+    @Override
+    public WeightLayout layout() { return layout; }
+
+    @Override
+    public MultiLayerConfiguration configuration(GeneratingFactors factors) {
+        NeuralNetConfiguration.ListBuilder list = TrainingRecipe.builder(factors).list();
+        addLayers(list, factors);
+        // The input type lets DL4J infer every nIn and insert the (channel-major) CNN→dense flatten.
+        return list.setInputType(inputType()).build();
+    }
+
+    /** Appends the layers in network order; parametrised ones are named after their {@link LayerLayout}. */
+    abstract void addLayers(NeuralNetConfiguration.ListBuilder list, GeneratingFactors factors);
+
+    InputType inputType() {
+        return InputType.convolutional(inputShape[1], inputShape[2], inputShape[0]);
+    }
+
+    @Override
+    public float[] toCanonical(MultiLayerNetwork network) {
+        float[] canonical = new float[layout.size()];
+        for (LayerLayout l : layout.layers()) {
+            INDArray w = weights(network, l);
+            copyInto(isDense(l) ? w.transpose() : w, canonical, l.offset());
+            if (l.bias()) {
+                copyInto(bias(network, l), canonical, l.biasOffset());
+            }
+        }
+        return canonical;
+    }
+
+    @Override
+    public void fromCanonical(MultiLayerNetwork network, float[] canonical) {
+        if (canonical.length != layout.size()) {
+            throw new IllegalArgumentException(name + " needs a canonical vector of " + layout.size()
+                    + " values, got " + canonical.length);
+        }
+        for (LayerLayout l : layout.layers()) {
+            INDArray w = weights(network, l);
+            long[] canonicalShape = isDense(l) ? new long[]{l.out(), l.in()} : new long[]{l.out(), l.in(), l.kh(), l.kw()};
+            INDArray source = slice(canonical, l.offset(), l.weightCount(), canonicalShape);
+            // assign() copies element by element into the network's parameter view: bitwise exact for FLOAT.
+            w.assign(isDense(l) ? source.transpose() : source);
+            if (l.bias()) {
+                INDArray b = bias(network, l);
+                b.assign(slice(canonical, l.biasOffset(), l.out(), b.shape()));
+            }
+        }
+    }
+
+    /** Keeps one instance per architecture after Java deserialization (Spark ships architectures to workers). */
+    protected Object readResolve() throws ObjectStreamException {
+        return Architectures.byName(name);
+    }
+
+    @Override
+    public String toString() { return name + " (" + parameterCount() + " parameters)"; }
+
+    private static boolean isDense(LayerLayout l) { return "dense".equals(l.kind()); }
+
+    private static long[] dl4jWeightShape(LayerLayout l) {
+        return isDense(l) ? new long[]{l.in(), l.out()} : new long[]{l.out(), l.in(), l.kh(), l.kw()};
+    }
+
+    private INDArray weights(MultiLayerNetwork network, LayerLayout l) {
+        INDArray w = param(network, l, DefaultParamInitializer.WEIGHT_KEY);
+        long[] expected = dl4jWeightShape(l);
+        if (!Arrays.equals(w.shape(), expected)) {
+            throw mismatch(l, "W", Arrays.toString(w.shape()), Arrays.toString(expected));
+        }
+        return w;
+    }
+
+    /** Dense biases are [1, out], conv biases [out]: only the length is part of the contract. */
+    private INDArray bias(MultiLayerNetwork network, LayerLayout l) {
+        INDArray b = param(network, l, DefaultParamInitializer.BIAS_KEY);
+        if (!b.isVector() && !b.isScalar() || b.length() != l.out()) {
+            throw mismatch(l, "b", Arrays.toString(b.shape()), l.out() + " values");
+        }
+        return b;
+    }
+
+    private IllegalArgumentException mismatch(LayerLayout l, String key, String actual, String expected) {
+        return new IllegalArgumentException("layer '" + l.name() + "' parameter " + key + " has shape " + actual
+                + ", the " + name + " layout expects " + expected);
+    }
+
+    private INDArray param(MultiLayerNetwork network, LayerLayout l, String key) {
+        if (network.params() == null) {
+            throw new IllegalStateException("network not initialised: call init() first");
+        }
+        Layer layer;
+        try {
+            layer = network.getLayer(l.name());
+        } catch (RuntimeException e) {
+            layer = null;
+        }
+        if (layer == null) {
+            throw new IllegalArgumentException("network has no layer '" + l.name() + "': not a " + name + " network");
+        }
+        INDArray p = layer.getParam(key);
+        if (p == null) {
+            throw new IllegalArgumentException("layer '" + l.name() + "' has no parameter " + key + ": not a "
+                    + name + " network");
+        }
+        return p;
+    }
+
+    private static void copyInto(INDArray source, float[] target, int offset) {
+        // Flattening in 'c' order lists the (possibly transposed) view row-major: [out, in, kh, kw] / [out, in].
+        // (Not ravel('c'): in 1.0.0-M2.1 it read the order char as a dimension, "new shape [99, n]".)
+        float[] values = Nd4j.toFlattened('c', source).toFloatVector();
+        System.arraycopy(values, 0, target, offset, values.length);
+    }
+
+    private static INDArray slice(float[] canonical, int offset, int length, long[] shape) {
+        return Nd4j.create(Arrays.copyOfRange(canonical, offset, offset + length), shape, 'c');
+    }
+}

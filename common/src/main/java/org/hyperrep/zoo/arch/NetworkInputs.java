@@ -1,0 +1,66 @@
+package org.hyperrep.zoo.arch;
+
+import org.hyperrep.zoo.data.ImageData;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * Turns a slice of {@link ImageData} into the arrays an architecture's network consumes: [n, features] for dense
+ * networks (an architecture whose {@link Architecture#inputShape()} is {1, 1, features}; the CHW pixels of each
+ * image are flattened, so 4×4 Tetris images become 16 row-major features) and [n, c, h, w] for CNNs, plus one-hot
+ * labels [n, classes]. Everything is FLOAT.
+ */
+public final class NetworkInputs {
+    private NetworkInputs() { }
+
+    /** Features of images [from, to). */
+    public static INDArray features(Architecture arch, ImageData data, int from, int to) {
+        checkRange(data, from, to);
+        int[] shape = arch.inputShape();
+        boolean flat = shape[0] == 1 && shape[1] == 1;
+        int perImage = shape[0] * shape[1] * shape[2];
+        boolean matches = flat
+                ? data.pixelsPerImage() == perImage
+                : data.channels() == shape[0] && data.height() == shape[1] && data.width() == shape[2];
+        if (!matches) {
+            throw new IllegalArgumentException(arch.name() + " takes " + (flat ? perImage + " features" :
+                    shape[0] + "x" + shape[1] + "x" + shape[2] + " images") + ", the data has "
+                    + data.channels() + "x" + data.height() + "x" + data.width()
+                    + (flat ? "" : " (resize or convert the data set first)"));
+        }
+        int n = to - from;
+        float[] values = Arrays.copyOfRange(data.pixels(), from * perImage, to * perImage);
+        long[] arrayShape = flat ? new long[]{n, perImage} : new long[]{n, shape[0], shape[1], shape[2]};
+        return Nd4j.create(values, arrayShape, 'c');
+    }
+
+    /** One-hot labels [to − from, classes] of images [from, to). */
+    public static INDArray labels(Architecture arch, ImageData data, int from, int to) {
+        checkRange(data, from, to);
+        if (data.numClasses() != arch.numClasses()) {
+            throw new IllegalArgumentException(arch.name() + " has " + arch.numClasses() + " classes, the data "
+                    + data.numClasses());
+        }
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, to - from, arch.numClasses());
+        int[] labels = data.labels();
+        for (int i = from; i < to; i++) {
+            oneHot.putScalar(i - from, labels[i], 1f);
+        }
+        return oneHot;
+    }
+
+    /** Features and labels of images [from, to) as one minibatch. */
+    public static DataSet dataSet(Architecture arch, ImageData data, int from, int to) {
+        return new DataSet(features(arch, data, from, to), labels(arch, data, from, to));
+    }
+
+    private static void checkRange(ImageData data, int from, int to) {
+        if (from < 0 || from > to || to > data.size()) {
+            throw new IllegalArgumentException("range [" + from + ", " + to + ") outside 0.." + data.size());
+        }
+    }
+}

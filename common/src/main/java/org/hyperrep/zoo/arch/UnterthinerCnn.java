@@ -1,0 +1,34 @@
+package org.hyperrep.zoo.arch;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.hyperrep.weights.WeightLayout;
+import org.hyperrep.zoo.GeneratingFactors;
+
+/**
+ * {@code cnn-unterthiner}, the network of the Small CNN Zoo (Unterthiner et al. 2020; METHOD.md §1):
+ * 3 × [Conv 16 filters 3×3 stride 2 'same' padding → act [→ dropout]] → global average pool → Dense 16→10 softmax;
+ * 4970 parameters, grayscale 1×28×28 input (maps 28 → 14 → 7 → 4). Global pooling makes the parameter count
+ * independent of the image size; the input shape is fixed at 28×28 here.
+ */
+final class UnterthinerCnn extends LayeredArchitecture {
+    private static final long serialVersionUID = 1L;
+
+    UnterthinerCnn() {
+        super("cnn-unterthiner", new int[]{1, 28, 28}, 10, WeightLayout.builder("cnn-unterthiner")
+                .conv("conv1", 1, 16, 3, 3, true)
+                .conv("conv2", 16, 16, 3, 3, true)
+                .conv("conv3", 16, 16, 3, 3, true)
+                .dense("dense1", 16, 10, true)
+                .build());
+    }
+
+    @Override
+    void addLayers(NeuralNetConfiguration.ListBuilder list, GeneratingFactors factors) {
+        for (String conv : new String[]{"conv1", "conv2", "conv3"}) {
+            list.layer(Layers.sameConvStride2(conv, 16, 3));
+            Layers.dropout(list, factors);
+        }
+        list.layer(Layers.globalAveragePool());
+        list.layer(Layers.softmaxOutput("dense1", 10, true));
+    }
+}
