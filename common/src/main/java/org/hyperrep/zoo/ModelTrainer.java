@@ -3,11 +3,9 @@ package org.hyperrep.zoo;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.hyperrep.config.TrainingSpec;
 import org.hyperrep.zoo.arch.Architecture;
+import org.hyperrep.zoo.arch.NetworkInputs;
 import org.hyperrep.zoo.data.ImageData;
 import org.hyperrep.zoo.data.ZooData;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +76,7 @@ public final class ModelTrainer {
             int to = Math.min(perm.length, from + bs);
             int[] idx = java.util.Arrays.copyOfRange(perm, from, to);
             ImageData batch = train.select(idx);
-            net.fit(new DataSet(features(batch, 0, batch.size()), labels(batch, 0, batch.size())));
+            net.fit(NetworkInputs.dataSet(architecture, batch, 0, batch.size()));
             if (!Double.isFinite(net.score())) return false;
         }
         return true;
@@ -92,7 +90,7 @@ public final class ModelTrainer {
         int[] labels = d.labels();
         for (int from = 0; from < d.size(); from += EVAL_BATCH) {
             int to = Math.min(d.size(), from + EVAL_BATCH);
-            float[] p = net.output(features(d, from, to), false).dup('c').data().asFloat();
+            float[] p = net.output(NetworkInputs.features(architecture, d, from, to), false).dup('c').data().asFloat();
             for (int i = 0; i < to - from; i++) {
                 int best = 0;
                 for (int c = 1; c < k; c++) if (p[i * k + c] > p[i * k + best]) best = c;
@@ -102,22 +100,6 @@ public final class ModelTrainer {
             }
         }
         return new double[]{correct / (double) d.size(), loss / d.size()};
-    }
-
-    /** Images [from, to) as the network's input: [n, features] for dense nets, [n, c, h, w] for CNNs. */
-    INDArray features(ImageData d, int from, int to) {
-        int p = d.pixelsPerImage();
-        float[] buf = java.util.Arrays.copyOfRange(d.pixels(), from * p, to * p);
-        int[] s = architecture.inputShape();
-        long n = to - from;
-        return s[1] == 1 ? Nd4j.create(buf, new long[]{n, p}, 'c')
-                : Nd4j.create(buf, new long[]{n, d.channels(), d.height(), d.width()}, 'c');
-    }
-
-    static INDArray labels(ImageData d, int from, int to) {
-        float[] onehot = new float[(to - from) * d.numClasses()];
-        for (int i = from; i < to; i++) onehot[(i - from) * d.numClasses() + d.labels()[i]] = 1f;
-        return Nd4j.create(onehot, new long[]{to - from, d.numClasses()}, 'c');
     }
 
     static int[] permutation(int n, Random rng) {
