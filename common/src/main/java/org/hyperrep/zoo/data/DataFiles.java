@@ -17,6 +17,11 @@ import java.util.zip.GZIPInputStream;
  */
 final class DataFiles {
     private static final int BUFFER = 1 << 16;
+    /**
+     * One default configuration (core-site.xml from the class path, if any): building one parses XML, and a data
+     * set load asks for a file system a dozen times.
+     */
+    private static final Configuration CONF = new Configuration();
 
     private DataFiles() {
     }
@@ -35,7 +40,7 @@ final class DataFiles {
 
     static FileSystem fileSystem(Path p) {
         try {
-            return p.getFileSystem(new Configuration());
+            return p.getFileSystem(CONF);
         } catch (IOException e) {
             throw new DatasetException("no file system for " + p + ": " + e.getMessage(), e);
         }
