@@ -132,6 +132,8 @@ public final class ZooStore {
             if (!fs.rename(staging, target)) {
                 throw new IOException("rename of " + staging + " to " + target + " failed");
             }
+            FileStatus[] left = fs.listStatus(stagingDir());
+            if (left.length == 0) fs.delete(stagingDir(), false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit batch " + staging, e);
         }

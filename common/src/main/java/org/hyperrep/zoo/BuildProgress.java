@@ -16,6 +16,7 @@ final class BuildProgress extends SparkListener {
     private final long start = System.nanoTime();
     private LongAccumulator done;
     private long lastReported;
+    private long lastReportNanos;
 
     BuildProgress(int total, int epochs) {
         this.total = total;
@@ -33,7 +34,10 @@ final class BuildProgress extends SparkListener {
     public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
         long d = Math.min(done.value(), total);
         if (d == lastReported || d == 0) return;
+        // one line every few seconds, and the last one, so that thousands of models do not flood the console
+        if (d < total && System.nanoTime() - lastReportNanos < 5_000_000_000L) return;
         lastReported = d;
+        lastReportNanos = System.nanoTime();
         double secs = (System.nanoTime() - start) / 1e9;
         double rate = d * epochs / secs;
         long eta = Math.round((total - d) * secs / d);

@@ -5,7 +5,7 @@ package org.hyperrep.zoo.data;
  * the file (or the configuration value) and what is wrong with it, because the person reading it is usually
  * looking at a failed cluster job and has nothing else to go on.
  */
-public class DatasetException extends RuntimeException {
+public class DatasetException extends org.hyperrep.config.BadInputException {
     public DatasetException(String message) {
         super(message);
     }
