@@ -21,7 +21,7 @@ import java.util.Map;
 public final class ConfigFiles {
     /** Subtrees whose keys are free-form (Spark properties). */
     private static final List<String> FREE_FORM = List.of("spark.conf");
-    /** Keys whose list default may be replaced by a range object {min, max, log}. */
+    /** Keys whose list default may be replaced by a range object {min, max, log} or, for seeds, {from, to}. */
     private static final String FACTORS = "zoo.factors.";
 
     private ConfigFiles() {}
@@ -86,6 +86,6 @@ public final class ConfigFiles {
         String parent = key.substring(0, dot);
         String leaf = key.substring(dot + 1);
         return defaults.hasPath(parent) && defaults.getValue(parent).valueType() == ConfigValueType.LIST
-                && List.of("min", "max", "log").contains(leaf);
+                && List.of("min", "max", "log", "from", "to").contains(leaf);
     }
 }

@@ -38,7 +38,7 @@ public record FactorSpace(String sampling, int randomCount, long randomSeed, Lis
         if (!sampling.equals("grid") && !sampling.equals("random")) {
             throw new BadInputException(prefix + "sampling = " + sampling + ": expected grid or random");
         }
-        List<Long> seeds = c.getLongList(prefix + "seeds");
+        List<Long> seeds = seeds(c, prefix + "seeds");
         if (seeds.isEmpty()) throw new BadInputException(prefix + "seeds is empty");
         FactorSpace f = new FactorSpace(sampling, c.getInt(prefix + "random-count"), c.getLong(prefix + "random-seed"),
                 seeds,
@@ -56,6 +56,22 @@ public record FactorSpace(String sampling, int randomCount, long randomSeed, Lis
             throw new BadInputException(prefix + "random-count must be > 0 when sampling = random");
         }
         return f;
+    }
+
+    /** A list of seeds, or {from, to} for every seed in that inclusive range. */
+    private static List<Long> seeds(Config c, String key) {
+        try {
+            if (c.getValue(key).valueType() == ConfigValueType.OBJECT) {
+                long from = c.getLong(key + ".from");
+                long to = c.getLong(key + ".to");
+                if (to < from) throw new BadInputException(key + ": to " + to + " < from " + from);
+                if (to - from >= 10_000_000) throw new BadInputException(key + ": more than 10 million seeds");
+                return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
+            }
+            return c.getLongList(key);
+        } catch (ConfigException e) {
+            throw new BadInputException(key + ": " + e.getMessage(), e);
+        }
     }
 
     private static List<String> names(Config c, String key, List<String> allowed) {

@@ -88,6 +88,7 @@ public final class ZooBuild {
         LongAccumulator done = spark.sparkContext().longAccumulator("models trained");
         progress.attach(spark.sparkContext(), done);
         long rows = 0;
+        long trainingStart = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         try {
             int perBatch = zoo.modelsPerCommit();
@@ -108,6 +109,15 @@ public final class ZooBuild {
         } finally {
             progress.detach(spark.sparkContext());
         }
+        double trainingSeconds = (System.nanoTime() - trainingStart) / 1e9;
+        int cores = spark.sparkContext().defaultParallelism();
+        long modelEpochs = (long) todo.size() * Math.max(1, zoo.training().epochs());
+        if (!todo.isEmpty()) {
+            LOG.info(String.format("trained %d models in %.1f s: %.2f core-seconds per model-epoch on %d cores "
+                    + "(training, evaluation and commit)", todo.size(), trainingSeconds,
+                    trainingSeconds * cores / modelEpochs, cores));
+        }
+        prov.put("timing", Map.of("training_seconds", trainingSeconds, "cores", cores, "model_epochs", modelEpochs));
 
         long models = plan.size();
         long checkpoints = store.checkpoints(spark).count();

@@ -77,8 +77,9 @@ class ZooPlanTest {
 
     @Test
     void splitFractionsAreRoughlyAsConfigured() {
-        List<ModelSpec> plan = ZooPlan.plan(zoo("zoo.factors.seeds=[" + java.util.stream.IntStream.rangeClosed(1, 2000)
-                .mapToObj(Integer::toString).collect(Collectors.joining(",")) + "]"));
+        List<ModelSpec> plan = ZooPlan.plan(zoo("zoo.factors.seeds={from=1,to=2000}"));
+        assertEquals(2000, plan.size());
+        assertEquals(2000L, plan.get(plan.size() - 1).factors().seed());
         Map<String, Long> n = plan.stream().collect(Collectors.groupingBy(ModelSpec::split, Collectors.counting()));
         assertEquals(0.70, n.get("train") / 2000.0, 0.04);
         assertEquals(0.15, n.get("validation") / 2000.0, 0.03);
