@@ -34,6 +34,7 @@ final class Cli {
         cmd.addAll(List.of(System.getProperty("hyperrep.jvm.opens", "").split(" ")));
         cmd.removeIf(String::isBlank);
         cmd.add("-Xmx2g");
+        cmd.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         cmd.add("-cp");
         cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         cmd.add(Main.class.getName());
