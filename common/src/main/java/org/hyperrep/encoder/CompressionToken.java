@@ -1,5 +1,6 @@
 package org.hyperrep.encoder;
 
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,7 +18,9 @@ import java.util.Objects;
  * <p>Parameter: {@code token} [1, dModel].
  */
 public class CompressionToken extends TokenLayerConf {
+    @JsonProperty
     private int tokens;
+    @JsonProperty
     private int dModel;
 
     public CompressionToken() { }   // Jackson

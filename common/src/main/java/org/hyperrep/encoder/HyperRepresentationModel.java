@@ -3,6 +3,7 @@ package org.hyperrep.encoder;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -24,6 +25,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -119,7 +121,7 @@ public final class HyperRepresentationModel {
         }
         if (spec.hasContrastive()) addProjectionHead(g, spec, spec.latentDim());
         g.setOutputs(outputs(spec).toArray(String[]::new));
-        return g.build();
+        return inTopologicalOrder(g.build());
     }
 
     /** The MLP baseline's configuration with an explicit data type and updater. */
@@ -154,7 +156,7 @@ public final class HyperRepresentationModel {
         }
         if (spec.hasContrastive()) addProjectionHead(g, spec, spec.latentDim());
         g.setOutputs(outputs(spec).toArray(String[]::new));
-        return g.build();
+        return inTopologicalOrder(g.build());
     }
 
     /**
@@ -201,6 +203,33 @@ public final class HyperRepresentationModel {
     /** The embedding z [rows, latentDim] of canonical weight vectors [rows, P] (inference mode, no augmentation). */
     public static INDArray embed(ComputationGraph graph, INDArray weights) {
         return graph.output(List.of(EMBEDDING), false, new INDArray[]{weights}, null)[0];
+    }
+
+    /**
+     * Re-inserts the configuration's vertices in DL4J's topological order. DL4J lays out the flat parameter vector
+     * in topological order but lists {@code ComputationGraph.paramTable()} in insertion order; in a graph that
+     * branches (decoder and projection head both read z) the two differ, and everything that maps flat indices to
+     * parameter names by walking the table — {@code GradientCheckUtil}'s names and {@code excludeParams} among
+     * them — silently points at the wrong parameters. With the vertices in topological order they coincide.
+     */
+    static ComputationGraphConfiguration inTopologicalOrder(ComputationGraphConfiguration conf) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            conf.setTopologicalOrder(null);
+            conf.setTopologicalOrderStr(null);
+            int inputs = conf.getNetworkInputs().size();
+            int[] order = new ComputationGraph(conf).topologicalSortOrder();
+            List<String> names = new ArrayList<>(conf.getNetworkInputs());
+            names.addAll(conf.getVertices().keySet());
+            boolean aligned = true;
+            for (int i = 0; i < order.length; i++) aligned &= order[i] == i;
+            if (aligned) return conf;
+            LinkedHashMap<String, GraphVertex> sorted = new LinkedHashMap<>();
+            for (int index : order) {
+                if (index >= inputs) sorted.put(names.get(index), conf.getVertices().get(names.get(index)));
+            }
+            conf.setVertices(sorted);
+        }
+        throw new IllegalStateException("could not align the vertex order of the graph with its topological order");
     }
 
     private static ComputationGraph init(ComputationGraphConfiguration conf) {

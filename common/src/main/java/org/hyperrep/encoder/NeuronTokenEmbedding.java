@@ -1,5 +1,6 @@
 package org.hyperrep.encoder;
 
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.hyperrep.weights.WeightLayout;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,7 +21,9 @@ import java.util.Objects;
  * <p>Parameters per zoo layer l: {@code W<l>} [width_l, dModel] and {@code b<l>} [1, dModel].
  */
 public class NeuronTokenEmbedding extends TokenLayerConf {
+    @JsonProperty
     private NeuronTokenGeometry geometry;
+    @JsonProperty
     private int dModel;
 
     public NeuronTokenEmbedding() { }   // Jackson

@@ -1,5 +1,6 @@
 package org.hyperrep.encoder;
 
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.hyperrep.weights.LayerLayout;
 import org.hyperrep.weights.WeightLayout;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,10 +18,15 @@ import java.util.Arrays;
  * <p>Holds plain arrays only, so that the DL4J layer configurations that embed it serialise with DL4J's Jackson.
  */
 public final class NeuronTokenGeometry implements Serializable {
+    @JsonProperty
     private int size;
+    @JsonProperty
     private int[] weightOffsets;
+    @JsonProperty
     private int[] biasOffsets;   // -1 when the layer has no bias
+    @JsonProperty
     private int[] units;
+    @JsonProperty
     private int[] fanIns;
 
     private NeuronTokenGeometry() { }   // Jackson

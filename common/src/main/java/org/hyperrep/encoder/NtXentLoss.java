@@ -1,5 +1,6 @@
 package org.hyperrep.encoder;
 
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,7 +27,9 @@ public class NtXentLoss implements ILossFunction {
     private static final double EXCLUDED = -1e30;
     private static final double MIN_NORM = 1e-12;
 
+    @JsonProperty
     private double tau;
+    @JsonProperty
     private double weight;
 
     public NtXentLoss() { this(0.1, 1.0); }   // Jackson

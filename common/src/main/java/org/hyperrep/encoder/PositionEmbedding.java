@@ -1,5 +1,6 @@
 package org.hyperrep.encoder;
 
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +17,9 @@ import java.util.Objects;
  * <p>Parameter: {@code pos} [1, L·dModel].
  */
 public class PositionEmbedding extends TokenLayerConf {
+    @JsonProperty
     private int positions;
+    @JsonProperty
     private int dModel;
 
     public PositionEmbedding() { }   // Jackson

@@ -19,8 +19,9 @@ import java.util.Map;
  * [batch, features]; a token sequence is stored flattened as [batch, L·dModel] (c-order [batch, L, dModel]), so
  * reshaping between the two is free and DL4J never inserts preprocessors.
  *
- * <p>Subclasses must keep a public no-arg constructor and plain (non-final) fields: DL4J serialises layer
- * configurations field by field with its shaded Jackson.
+ * <p>Subclasses must keep a public no-arg constructor and mark their fields with the shaded
+ * {@code org.nd4j.shade.jackson.annotation.JsonProperty}: DL4J's configuration JSON (and so ModelSerializer) sees
+ * bean getters only, and silently drops other fields.
  */
 public abstract class TokenLayerConf extends BaseLayer {
 

@@ -1,5 +1,6 @@
 package org.hyperrep.encoder;
 
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,10 +27,15 @@ import java.util.Objects;
  * (feed-forward).
  */
 public class TransformerBlock extends TokenLayerConf {
+    @JsonProperty
     private int positions;
+    @JsonProperty
     private int dModel;
+    @JsonProperty
     private int heads;
+    @JsonProperty
     private int ffDim;
+    @JsonProperty
     private double dropout;
 
     public TransformerBlock() { }   // Jackson
