@@ -113,6 +113,7 @@ public final class HyperRepresentationModel {
 
         if (spec.hasReconstruction()) {
             g.addLayer("decoder_input", dense(spec.latentDim(), (long) tokens * d, Activation.IDENTITY), EMBEDDING);
+            // follows METHOD.md §4; added to a Dense output it acts as a second bias (T·dModel redundant parameters)
             g.addLayer("decoder_positions", new PositionEmbedding(tokens, d), "decoder_input");
             prev = "decoder_positions";
             for (int i = 0; i < spec.blocks(); i++) {

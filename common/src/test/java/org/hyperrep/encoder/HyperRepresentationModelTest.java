@@ -138,6 +138,8 @@ class HyperRepresentationModelTest {
         INDArray[] b = loaded.output(x);
         for (int i = 0; i < a.length; i++) assertBitwiseEqual(a[i], b[i], "output " + i);
         assertBitwiseEqual(HyperRepresentationModel.embed(g, x), HyperRepresentationModel.embed(loaded, x), "embedding");
+        // clone() (which Spark training and scoring rely on) copies the hand-written layers too
+        assertBitwiseEqual(a[0], g.clone().output(x)[0], "output of a clone");
 
         // the updater state travels too: one more identical step (same dropout masks) gives identical parameters
         Nd4j.getRandom().setSeed(5);
