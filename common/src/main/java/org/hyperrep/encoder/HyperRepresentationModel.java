@@ -4,9 +4,11 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -22,6 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 import java.util.ArrayList;
@@ -109,6 +113,7 @@ public final class HyperRepresentationModel {
 
         if (spec.hasReconstruction()) {
             g.addLayer("decoder_input", dense(spec.latentDim(), (long) tokens * d, Activation.IDENTITY), EMBEDDING);
+            // follows METHOD.md §4; added to a Dense output it acts as a second bias (T·dModel redundant parameters)
             g.addLayer("decoder_positions", new PositionEmbedding(tokens, d), "decoder_input");
             prev = "decoder_positions";
             for (int i = 0; i < spec.blocks(); i++) {
@@ -121,7 +126,7 @@ public final class HyperRepresentationModel {
         }
         if (spec.hasContrastive()) addProjectionHead(g, spec, spec.latentDim());
         g.setOutputs(outputs(spec).toArray(String[]::new));
-        return inTopologicalOrder(g.build());
+        return inTopologicalOrder(withWeightDecay(g.build(), spec));
     }
 
     /** The MLP baseline's configuration with an explicit data type and updater. */
@@ -156,7 +161,7 @@ public final class HyperRepresentationModel {
         }
         if (spec.hasContrastive()) addProjectionHead(g, spec, spec.latentDim());
         g.setOutputs(outputs(spec).toArray(String[]::new));
-        return inTopologicalOrder(g.build());
+        return inTopologicalOrder(withWeightDecay(g.build(), spec));
     }
 
     /**
@@ -206,6 +211,22 @@ public final class HyperRepresentationModel {
     }
 
     /**
+     * Decoupled weight decay (applied with the learning rate, as AdamW) on the weight matrices of every layer, none
+     * on biases; set per layer because the global builder option is applied twice (see {@link #base}).
+     */
+    private static ComputationGraphConfiguration withWeightDecay(ComputationGraphConfiguration conf, EncoderSpec spec) {
+        for (GraphVertex v : conf.getVertices().values()) {
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer bl) {
+                List<Regularization> weights = new ArrayList<>();
+                if (spec.weightDecay() > 0) weights.add(new WeightDecay(spec.weightDecay(), true));
+                bl.setRegularization(weights);
+                bl.setRegularizationBias(new ArrayList<>());
+            }
+        }
+        return conf;
+    }
+
+    /**
      * Re-inserts the configuration's vertices in DL4J's topological order. DL4J lays out the flat parameter vector
      * in topological order but lists {@code ComputationGraph.paramTable()} in insertion order; in a graph that
      * branches (decoder and projection head both read z) the two differ, and everything that maps flat indices to
@@ -247,7 +268,8 @@ public final class HyperRepresentationModel {
                 .updater(updater)
                 .weightInit(WeightInit.XAVIER)
                 .activation(Activation.IDENTITY);
-        if (spec.weightDecay() > 0) b.weightDecay(spec.weightDecay(), true);
+        // no global .weightDecay(): on DL4J 1.0.0-M2.1 it puts the WeightDecay into every layer twice, which decays
+        // at twice the configured rate; withWeightDecay sets it per layer instead
         return b;
     }
 
