@@ -2,9 +2,7 @@ package org.hyperrep.encoder;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -51,7 +49,7 @@ public final class EncoderStore {
                 ModelSerializer.writeModel(graph, out, withUpdater);
                 out.hsync();
             }
-            FileContext.getFileContext(p.toUri(), HadoopFiles.conf()).rename(tmp, p, Options.Rename.OVERWRITE);
+            HadoopFiles.replace(tmp, p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + p, e);
         }

@@ -30,8 +30,13 @@ import java.util.Map;
 public final class HyperRepresentationEncoder extends Model<HyperRepresentationEncoder> implements MLWritable {
     private final String uid;
     private final byte[] modelBytes;
-    public final Param<String> weightsCol;
-    public final Param<String> outputCol;
+    private final Param<String> weightsCol;
+
+    /** Spark ML finds params through public no-argument methods. */
+    public Param<String> weightsCol() { return weightsCol; }
+    private final Param<String> outputCol;
+
+    public Param<String> outputCol() { return outputCol; }
 
     public HyperRepresentationEncoder(String uid, byte[] modelBytes) {
         this.uid = uid;

@@ -29,8 +29,13 @@ public final class HyperRepresentationLearner extends Estimator<HyperRepresentat
     private final String uid;
     private final EncoderConfig config;
     private final WeightLayout layout;
-    public final Param<String> weightsCol;
-    public final Param<String> checkpointDir;
+    private final Param<String> weightsCol;
+
+    /** Spark ML finds params through public no-argument methods. */
+    public Param<String> weightsCol() { return weightsCol; }
+    private final Param<String> checkpointDir;
+
+    public Param<String> checkpointDir() { return checkpointDir; }
 
     public HyperRepresentationLearner(EncoderConfig config, WeightLayout layout) {
         this(Identifiable$.MODULE$.randomUID("hyperRepLearner"), config, layout);

@@ -28,7 +28,7 @@ class SparkMlStagesTest {
     Path tmp;
 
     @Test
-    void fitTransformSaveLoad() {
+    void fitTransformSaveLoad() throws Exception {
         String zoo = tmp.resolve("zoo").toString();
         Cli.ok("zoo", "build", "--config", Zoos.config("tetris-tiny.conf"), "--out", zoo,
                 "--set", "zoo.factors.activation=[tanh]", "--set", "zoo.factors.optimizer=[adam]",
