@@ -62,10 +62,8 @@ public final class HyperRepresentationLearner extends Estimator<HyperRepresentat
         transformSchema(dataset.schema());
         List<TrainingSample> samples = new ArrayList<>();
         for (Row r : dataset.toDF().select(getOrDefault(weightsCol)).collectAsList()) {
-            List<Float> w = r.getList(0);
-            float[] v = new float[w.size()];
-            for (int i = 0; i < v.length; i++) v[i] = w.get(i);
-            samples.add(new TrainingSample(samples.size(), "row-" + samples.size(), 0, v));
+            samples.add(new TrainingSample(samples.size(), "row-" + samples.size(), 0,
+                    TrainingSamples.floats(r.getList(0))));
         }
         EncoderStore store = new EncoderStore(getOrDefault(checkpointDir));
         EncoderTrainer trainer = new EncoderTrainer(config, layout, store,

@@ -13,16 +13,20 @@ import static org.apache.spark.sql.functions.col;
 public final class TrainingSamples {
     private TrainingSamples() {}
 
+    /** A Spark array<float> value as a float[]. */
+    public static float[] floats(List<Float> values) {
+        float[] v = new float[values.size()];
+        for (int i = 0; i < v.length; i++) v[i] = values.get(i);
+        return v;
+    }
+
     public static List<TrainingSample> load(SparkSession spark, ZooStore zoo, String split) {
         List<Row> rows = zoo.checkpoints(spark)
                 .filter(col("split").equalTo(split).and(col("status").equalTo("ok")))
                 .select("model_id", "epoch", "weights").orderBy("model_id", "epoch").collectAsList();
         List<TrainingSample> out = new ArrayList<>(rows.size());
         for (Row r : rows) {
-            List<Float> w = r.getList(2);
-            float[] v = new float[w.size()];
-            for (int i = 0; i < v.length; i++) v[i] = w.get(i);
-            out.add(new TrainingSample(out.size(), r.getString(0), r.getInt(1), v));
+            out.add(new TrainingSample(out.size(), r.getString(0), r.getInt(1), floats(r.getList(2))));
         }
         return out;
     }
