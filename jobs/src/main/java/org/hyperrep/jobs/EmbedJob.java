@@ -13,6 +13,7 @@ import org.hyperrep.config.ConfigFiles;
 import org.hyperrep.encoder.Embedder;
 import org.hyperrep.encoder.EncoderStore;
 import org.hyperrep.store.HadoopFiles;
+import org.hyperrep.store.Json;
 import org.hyperrep.store.Provenance;
 import org.hyperrep.store.ZooStore;
 import picocli.CommandLine.Command;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import static org.apache.spark.sql.functions.col;
@@ -43,6 +45,9 @@ final class EmbedJob implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "M", description = "Spark master (default local[*])")
     String master;
 
+    @Option(names = "--replace", description = "replace embeddings of another encoder or zoo at --out")
+    boolean replace;
+
     @Override
     public Integer call() {
         Config c = ConfigFiles.load(null, List.of());
@@ -51,14 +56,24 @@ final class EmbedJob implements Callable<Integer> {
         EncoderStore enc = new EncoderStore(encoder);
         if (!enc.isFinished()) throw new BadInputException("no trained encoder at " + encoder);
         Path target = new Path(out);
+        Object encoderFingerprint = enc.readRecord().get("fingerprint");
+        String fingerprint = Fingerprints.of("embed|" + encoderFingerprint, zooStore.requireManifest());
+        Path record = new Path(target, "_provenance.json");
         if (HadoopFiles.exists(new Path(target, "_SUCCESS"))) {
-            throw new BadInputException("embeddings already exist at " + out + ": choose another --out");
+            if (HadoopFiles.exists(record) && fingerprint.equals(runIdOf(record))) {
+                System.out.println("embeddings at " + out + " are current for this encoder and zoo: nothing to do");
+                return 0;
+            }
+            if (!replace) {
+                throw new BadInputException("embeddings of another encoder or zoo exist at " + out
+                        + ": choose another --out or pass --replace");
+            }
         }
         SparkSession spark = SparkSessions.create("embed", c, master);
         try {
-            Provenance prov = Provenance.start("embed", "embed", c.withOnlyPath("spark").root().unwrapped(),
+            Provenance prov = Provenance.start("embed", fingerprint, c.withOnlyPath("spark").root().unwrapped(),
                     List.of("embed", "--zoo", zoo, "--encoder", encoder, "--out", out));
-            prov.input("zoo", zoo).input("encoder", enc.readRecord().get("fingerprint"));
+            prov.input("zoo", zoo).input("encoder", Map.of("uri", encoder, "fingerprint", String.valueOf(encoderFingerprint)));
             Broadcast<byte[]> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes(enc.modelPath()));
             Dataset<Row> ckpt = zooStore.checkpoints(spark).filter(col("status").equalTo("ok"));
             Path staging = new Path(target.getParent(), "." + target.getName() + ".staging-" + System.nanoTime());
@@ -69,13 +84,22 @@ final class EmbedJob implements Callable<Integer> {
             long rows = spark.read().parquet(out).count();
             prov.count("rows", rows);
             // '_' keeps the record out of Parquet readers' way (Spark and DuckDB globs skip it)
-            prov.finishAndWrite(new Path(target, "_provenance.json"));
+            prov.finishAndWrite(record);
             System.out.printf("embedded %d checkpoints into %s%n", rows, out);
             return 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             spark.stop();
+        }
+    }
+
+    /** The fingerprint an earlier embed recorded (its provenance run id). */
+    static String runIdOf(Path provenance) {
+        try {
+            return Json.MAPPER.readTree(HadoopFiles.readText(provenance)).path("run_id").asText();
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + provenance + ": " + e.getMessage(), e);
         }
     }
 

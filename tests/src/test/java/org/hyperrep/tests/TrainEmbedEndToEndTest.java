@@ -90,6 +90,14 @@ class TrainEmbedEndToEndTest {
             assertEquals(splitOf.get(r.getString(0)), r.getString(1), "split of " + r.getString(0));
         }
         assertTrue(Files.exists(Path.of(emb, "_provenance.json")));
+        // embedding again with the same encoder and zoo does nothing; another encoder's needs --replace
+        long written = new File(emb, "_SUCCESS").lastModified();
+        Cli.ok("embed", "--zoo", zoo, "--encoder", local, "--out", emb, "--master", "local[2]");
+        assertEquals(written, new File(emb, "_SUCCESS").lastModified());
+        Cli.Run other = Cli.run("embed", "--zoo", zoo, "--encoder", spark, "--out", emb, "--master", "local[2]");
+        assertEquals(2, other.exitCode());
+        assertTrue(other.err().contains("--replace") && other.err().contains(emb), other.err());
+        assertEquals(e.count(), Zoos.spark().read().parquet(emb).count(), "the refused run left the embeddings alone");
         // rerunning train for the same config and zoo does nothing
         long modified = new File(local, "model.zip").lastModified();
         Cli.ok(train(local, "local", RECONSTRUCTION));
