@@ -22,8 +22,11 @@ import java.util.Set;
  * zoo.json                      manifest ({@link ZooManifest})
  * checkpoints/batch-RUN-NNNNN/  committed Parquet, complete models only
  * _staging/RUN-NNNNN/           a batch being written (never read)
- * provenance/build-RUN.json     one record per build
+ * provenance/build-RUN.json     one record per build (import-RUN.json per import)
  * </pre>
+ * A zoo imported from the Small CNN Zoo format also holds {@code small-cnn-zoo.json} and, inside each batch,
+ * {@code _small-cnn-zoo/} (see {@link org.hyperrep.store.smallcnn.SmallCnnSource}); Spark skips names starting
+ * with '_', so checkpoint readers never see it.
  * A batch becomes visible by one directory rename, so a reader (or a crash) never sees part of a batch, and a
  * model is either wholly committed or absent. Which models a zoo holds is read from {@code checkpoints/} itself,
  * never from a separate list that a crash could leave out of date.

@@ -156,7 +156,8 @@ public final class ZooBuild {
                 after.models(), after.checkpoints(), after.builds());
     }
 
-    private static Map<String, List<Object>> factorValues(List<ModelSpec> plan) {
+    /** The distinct values of every generating factor over {@code plan}, sorted, as the manifest lists them. */
+    public static Map<String, List<Object>> factorValues(List<ModelSpec> plan) {
         Map<String, Set<Object>> v = new LinkedHashMap<>();
         for (ModelSpec m : plan) {
             GeneratingFactors f = m.factors();

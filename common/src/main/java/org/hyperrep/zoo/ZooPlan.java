@@ -71,7 +71,15 @@ public final class ZooPlan {
                 "act=" + f.activation(), "init=" + f.init(), "opt=" + f.optimizer(), "lr=" + num(f.learningRate()),
                 "wd=" + num(f.weightDecay()), "dropout=" + num(f.dropout()), "tf=" + num(f.trainFraction()),
                 "seed=" + f.seed());
-        return HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8)), 0, 8);
+        return contentId(text);
+    }
+
+    /**
+     * The id of a model described by {@code canonicalText} (everything that makes it what it is, '|'-separated):
+     * 16 hex digits of its SHA-256. Models that were not planned here (imported zoos) get their ids from it too.
+     */
+    public static String contentId(String canonicalText) {
+        return HexFormat.of().formatHex(sha256(canonicalText.getBytes(StandardCharsets.UTF_8)), 0, 8);
     }
 
     /** train / validation / test from a uniform number derived from (split seed, model id). */

@@ -3,9 +3,10 @@ package org.hyperrep.jobs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code hyperrep zoo ...}: build and inspect model zoos. */
-@Command(name = "zoo", mixinStandardHelpOptions = true, description = "Build and inspect model zoos.",
-        subcommands = {ZooBuildJob.class, ZooDescribeJob.class, CommandLine.HelpCommand.class})
+/** {@code hyperrep zoo ...}: build, inspect, import and export model zoos. */
+@Command(name = "zoo", mixinStandardHelpOptions = true, description = "Build, inspect, import and export model zoos.",
+        subcommands = {ZooBuildJob.class, ZooDescribeJob.class, ZooImportJob.class, ZooExportJob.class,
+                CommandLine.HelpCommand.class})
 final class ZooCommand implements Runnable {
     @Override
     public void run() {
