@@ -15,9 +15,8 @@
  * The network ({@code build_cnn} in {@code dnn_predict_accuracy/train_network.py}): 3 × Keras {@code Conv2D(16,
  * 3, strides=2)} with the activation, each followed by dropout when the rate is positive, then
  * {@code GlobalAveragePooling2D} and {@code Dense(10)} (logits; the loss is computed from logits). Keras'
- * default padding is {@code 'valid'}; hyperrep's {@code cnn-unterthiner} uses 'same' padding (28 → 14 → 7 → 4
- * instead of 28 → 13 → 6 → 2). The parameters are the same, and import/export copy them exactly, but a network
- * evaluated in hyperrep with imported weights is not the network that was trained.
+ * default padding is {@code 'valid'} (28 → 13 → 6 → 2), as in hyperrep's {@code cnn-unterthiner}, so imported
+ * weights evaluated in hyperrep compute the network that was trained.
  *
  * <p>{@link SmallCnnImport} writes a normal hyperrep zoo; {@link SmallCnnExport} writes the three files back;
  * {@link SmallCnnSource} is what an imported zoo keeps to make that exact.

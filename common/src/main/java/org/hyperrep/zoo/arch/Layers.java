@@ -32,9 +32,9 @@ final class Layers {
         return new ConvolutionLayer.Builder(kernel, kernel).name(name).nOut(filters).build();
     }
 
-    /** A stride-2 convolution with TensorFlow-style 'same' padding: output size ⌈in/2⌉. */
-    static ConvolutionLayer sameConvStride2(String name, int filters, int kernel) {
-        return new ConvolutionLayer.Builder(kernel, kernel).stride(2, 2).convolutionMode(ConvolutionMode.Same)
+    /** A stride-2 convolution without padding (Keras' default 'valid'): output size ⌊(in − kernel)/2⌋ + 1. */
+    static ConvolutionLayer validConvStride2(String name, int filters, int kernel) {
+        return new ConvolutionLayer.Builder(kernel, kernel).stride(2, 2).convolutionMode(ConvolutionMode.Truncate)
                 .name(name).nOut(filters).build();
     }
 

@@ -6,8 +6,9 @@ import org.hyperrep.zoo.GeneratingFactors;
 
 /**
  * {@code cnn-unterthiner}, the network of the Small CNN Zoo (Unterthiner et al. 2020; METHOD.md §1):
- * 3 × [Conv 16 filters 3×3 stride 2 'same' padding → act [→ dropout]] → global average pool → Dense 16→10 softmax;
- * 4970 parameters, grayscale 1×28×28 input (maps 28 → 14 → 7 → 4). Global pooling makes the parameter count
+ * 3 × [Conv 16 filters 3×3 stride 2 → act [→ dropout]] → global average pool → Dense 16→10 softmax; no padding
+ * ('valid', Keras' default, as in the zoo's {@code train_network.py}, so imported Small CNN Zoo weights compute the
+ * network that was trained); 4970 parameters, grayscale 1×28×28 input (maps 28 → 13 → 6 → 2). Global pooling makes the parameter count
  * independent of the image size; the input shape is fixed at 28×28 here.
  */
 final class UnterthinerCnn extends LayeredArchitecture {
@@ -25,7 +26,7 @@ final class UnterthinerCnn extends LayeredArchitecture {
     @Override
     void addLayers(NeuralNetConfiguration.ListBuilder list, GeneratingFactors factors) {
         for (String conv : new String[]{"conv1", "conv2", "conv3"}) {
-            list.layer(Layers.sameConvStride2(conv, 16, 3));
+            list.layer(Layers.validConvStride2(conv, 16, 3));
             Layers.dropout(list, factors);
         }
         list.layer(Layers.globalAveragePool());
