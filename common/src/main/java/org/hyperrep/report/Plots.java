@@ -19,13 +19,12 @@ import java.util.function.ToDoubleFunction;
 /**
  * The report's charts as PNG bytes, drawn with XChart into off-screen images.
  *
- * <p>Loading this class switches AWT to headless mode unless {@code java.awt.headless} was set explicitly: on a
- * cluster node or CI runner with a stale {@code DISPLAY}, AWT would otherwise try to open an X11 connection for
- * fonts and fail. The property only takes effect if no AWT graphics were initialised before.
+ * <p>Loading this class switches AWT to headless mode unless {@code java.awt.headless} was set explicitly (see
+ * {@link Headless}); it only takes effect if nothing in the JVM initialised AWT before.
  */
 public final class Plots {
     static {
-        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+        Headless.ensure();
     }
 
     private static final Color TRAIN = new Color(0x1f77b4), VALIDATION = new Color(0xff7f0e);

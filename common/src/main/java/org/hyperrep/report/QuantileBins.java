@@ -14,6 +14,10 @@ import java.util.Locale;
  * @param colours per bin, from the dark-to-light {@link #PALETTE}, evenly spaced
  */
 record QuantileBins(int[] binOf, String[] labels, Color[] colours) {
+    static {
+        Headless.ensure(); // before PALETTE: creating a Color fixes AWT's headless mode
+    }
+
     /** Viridis at 8 evenly spaced stops: perceptually uniform, ordered, readable in grey and by colour-blind readers. */
     static final Color[] PALETTE = {new Color(0x440154), new Color(0x46327e), new Color(0x365c8d),
             new Color(0x277f8e), new Color(0x1fa187), new Color(0x4ac16d), new Color(0xa0da39), new Color(0xfde725)};

@@ -13,13 +13,16 @@ package org.hyperrep.report;
  */
 public record ReportOptions(int plotWidth, int plotHeight, int panelWidth, int panelHeight, int panelColumns,
                             int colourBins, int markerSize) {
+    /** As many bins as the sequential palette has colours. */
+    public static final int MAX_COLOUR_BINS = 8;
+
     public ReportOptions {
         if (plotWidth < 100 || plotHeight < 100 || panelWidth < 100 || panelHeight < 100) {
             throw new IllegalArgumentException("plots need at least 100x100 pixels");
         }
         if (panelColumns < 1) throw new IllegalArgumentException("panelColumns must be at least 1");
-        if (colourBins < 2 || colourBins > QuantileBins.PALETTE.length) {
-            throw new IllegalArgumentException("colourBins must be in [2, " + QuantileBins.PALETTE.length + "]");
+        if (colourBins < 2 || colourBins > MAX_COLOUR_BINS) {
+            throw new IllegalArgumentException("colourBins must be in [2, " + MAX_COLOUR_BINS + "]");
         }
         if (markerSize < 1) throw new IllegalArgumentException("markerSize must be at least 1");
     }

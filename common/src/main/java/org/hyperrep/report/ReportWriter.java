@@ -36,6 +36,10 @@ import java.util.Set;
 public final class ReportWriter {
     public static final String HTML = "report.html", MARKDOWN = "report.md", CSV = "results.csv", PLOTS = "plots";
 
+    static {
+        Headless.ensure();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
 
     /** One plot: file name under plots/, section, caption, PNG bytes. */
