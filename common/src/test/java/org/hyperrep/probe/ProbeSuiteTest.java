@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The suite end to end on a synthetic zoo with known signal: test accuracy a linear function of the features
- * plus small noise, activation separable in one feature, generalization gap pure noise, factors held fixed.
+ * plus small noise, activation (3 classes) and init (2) separable in one feature each, generalization gap pure
+ * noise, epoch, learning rate and optimizer held fixed.
  */
 class ProbeSuiteTest {
     static SparkSession spark;
@@ -52,6 +53,7 @@ class ProbeSuiteTest {
             .add("split", DataTypes.StringType, false).add("status", DataTypes.StringType, false)
             .add("test_accuracy", DataTypes.DoubleType, false).add("generalization_gap", DataTypes.DoubleType, false)
             .add("learning_rate", DataTypes.DoubleType, false).add("activation", DataTypes.StringType, false)
+            .add("init", DataTypes.StringType, false)
             .add("optimizer", DataTypes.StringType, false).add("f", SQLDataTypes.VectorType(), true);
 
     @BeforeAll
@@ -67,17 +69,19 @@ class ProbeSuiteTest {
             double[] f = new double[5];
             for (int j = 0; j < f.length; j++) f[j] = rnd.nextGaussian();
             f[2] = 2.0 * (a - 1) + 0.3 * rnd.nextGaussian(); // activation: class centres −2, 0, 2 along f2
+            String init = f[3] > 0 ? "normal" : "uniform";     // two classes: GBT without one-vs-rest
+            f[3] += Math.signum(f[3]);
             double acc = 0.5 + 0.1 * f[0] - 0.05 * f[1] + 0.005 * rnd.nextGaussian();
-            rows.add(RowFactory.create("m" + m, 5, split, "ok", acc, rnd.nextGaussian(), 1e-3, activations[a], "adam",
-                    Vectors.dense(f)));
+            rows.add(RowFactory.create("m" + m, 5, split, "ok", acc, rnd.nextGaussian(), 1e-3, activations[a], init,
+                    "adam", Vectors.dense(f)));
         }
         // a diverged model must not reach the probes: its NaN target would poison every fit
-        rows.add(RowFactory.create("bad", 5, "train", "diverged", Double.NaN, Double.NaN, 1e-3, "relu", "adam",
-                Vectors.dense(new double[5])));
+        rows.add(RowFactory.create("bad", 5, "train", "diverged", Double.NaN, Double.NaN, 1e-3, "relu", "normal",
+                "adam", Vectors.dense(new double[5])));
         zoo = spark.createDataFrame(rows, SCHEMA).cache();
         ProbeConfig config = ProbeConfig.from(ConfigFiles.load(null, List.of(
                 "probe.ridge-lambdas=[10, 1, 1e-2, 1e-4]", "probe.logistic-reg-params=[1e-1, 1e-3]",
-                "probe.gbt.max-iter=10", "probe.gbt.max-depth=3", "probe.gbt.step-size=0.5",
+                "probe.gbt.max-iter=5", "probe.gbt.max-depth=3", "probe.gbt.step-size=0.7",
                 "probe.max-train-rows=" + MAX_TRAIN_ROWS)));
         models = dir.resolve("probes");
         run = new ProbeSuite(config).run(zoo, List.of(FeatureSet.linear("lin", "f"), FeatureSet.gbt("stats+GBT", "f")),
@@ -96,8 +100,8 @@ class ProbeSuiteTest {
     void onlyTargetsThatVaryAreProbed() {
         // epoch, learning_rate and optimizer are constant; the other targets of the table are absent columns
         Set<String> probed = Set.copyOf(run.results().stream().map(ProbeResult::target).toList());
-        assertEquals(Set.of("test_accuracy", "generalization_gap", "activation"), probed);
-        assertEquals(6, run.results().size(), "3 targets x 2 feature sets");
+        assertEquals(Set.of("test_accuracy", "generalization_gap", "activation", "init"), probed);
+        assertEquals(8, run.results().size(), "4 targets x 2 feature sets");
     }
 
     @Test
@@ -122,6 +126,9 @@ class ProbeSuiteTest {
         assertTrue(gbtAcc.testMetric() > 50, "GBT R² % " + gbtAcc.testMetric());
         // three classes: one-vs-rest over binary GBTs
         assertTrue(result("stats+GBT", "activation").testMetric() > 90);
+        // two classes: a single binary GBT
+        assertTrue(result("stats+GBT", "init").testMetric() > 90);
+        assertTrue(result("lin", "init").testMetric() > 90);
     }
 
     @Test
