@@ -1,5 +1,8 @@
 package org.hyperrep.features;
 
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -152,6 +155,24 @@ class FeatureTransformersTest {
             assertArrayEquals(((Vector) fresh.get(m).getAs("ts")).toArray(),
                     ((Vector) again.get(m).getAs("ts")).toArray(), 0);
         }
+    }
+
+    @Test
+    void stagesSaveAndLoadInsideASparkPipeline() throws Exception {
+        // Pipeline persistence finds each stage's reader through its static read(): what a Spark user relies on
+        WeightLayout layout = OrderStatisticsTest.tinyLayout();
+        Dataset<Row> in = frame(List.of(OrderStatisticsTest.TINY));
+        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {new RawWeights(),
+                new WeightStatistics().setLayout(layout).setInputCol("W"), new TensorStatistics().setLayout(layout)})
+                .fit(in);
+        String path = dir.resolve("pipeline").toString();
+        fitted.write().save(path);
+        Row r = PipelineModel.load(path).transform(in).first();
+        double[] w = doubles(OrderStatisticsTest.TINY);
+        assertArrayEquals(w, ((Vector) r.getAs("W")).toArray(), 0);
+        assertArrayEquals(new WeightStatistics().setLayout(layout).compute(w), ((Vector) r.getAs("sW")).toArray(), 0);
+        assertArrayEquals(new TensorStatistics().setLayout(layout).compute(w),
+                ((Vector) r.getAs("tensorStats")).toArray(), 0);
     }
 
     @Test
