@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class ConfigFiles {
     /** Subtrees whose keys are free-form (Spark properties). */
-    private static final List<String> FREE_FORM = List.of("spark.conf");
+    private static final List<String> FREE_FORM = List.of("spark.conf", "sweep.axes");
     /** Keys whose list default may be replaced by a range object {min, max, log} or, for seeds, {from, to}. */
     private static final String FACTORS = "zoo.factors.";
 

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 @Command(name = "hyperrep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hyper-representations of model zoos: build zoos, learn weight embeddings, predict model "
                 + "characteristics.",
-        subcommands = {ZooCommand.class, TrainJob.class, EmbedJob.class, RunJob.class, DemoJob.class,
+        subcommands = {ZooCommand.class, TrainJob.class, EmbedJob.class, ProbeJob.class, PredictJob.class, RunJob.class,
+                SweepJob.class,
+                DemoJob.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -70,11 +70,19 @@ final class RunJob implements Callable<Integer> {
         embed.master = master;
         embed.replace = true;
         if (stage("embed", embed) != 0) return 1;
+        ProbeJob probe = new ProbeJob();
+        probe.zoo = at.zoo();
+        probe.embeddings = List.of(at.embeddings() + "=" + c.getString("pipeline.embedding-name"));
+        probe.out = at.probe();
+        probe.config = config;
+        probe.overrides = overrides;
+        probe.master = master;
+        if (stage("probe", probe) != 0) return 1;
         System.out.printf("pipeline done in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, out);
         return 0;
     }
 
-    private static int stage(String name, Callable<Integer> job) throws Exception {
+    static int stage(String name, Callable<Integer> job) throws Exception {
         System.out.printf("== %s%n", name);
         long t = System.nanoTime();
         int code = job.call();

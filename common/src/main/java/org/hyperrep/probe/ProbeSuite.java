@@ -1,0 +1,172 @@
+package org.hyperrep.probe;
+
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.hyperrep.config.BadInputException;
+import org.hyperrep.config.ProbeConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.rand;
+
+/**
+ * The downstream evaluation of METHOD.md §5 for one zoo: every probe target that varies in the train split,
+ * predicted from every feature set, fitted on the train split, hyper-parameters chosen on validation, scored on
+ * test. Splits are by model, as the zoo recorded them in the {@code split} column.
+ * <p>Input: one row per checkpoint with {@code model_id}, {@code epoch}, {@code split} (train, validation, test),
+ * the target columns of the checkpoint table, and one vector column per feature set (e.g. W from
+ * {@code RawWeights}, sW from {@code WeightStatistics}, an embedding). Rows whose {@code status} is not {@code ok}
+ * are dropped when that column is present; rows with a null feature vector are left out of that feature set.
+ * Per feature set, the train, validation and test rows are read once and cached for all its probes (so the
+ * input is scanned three times per feature set: cache it first if computing it is expensive).
+ */
+public final class ProbeSuite {
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeSuite.class);
+    public static final String TEST_ACCURACY = "test_accuracy";
+
+    /** Columns of {@link ProbeRun#predictions()}. */
+    public static final StructType PREDICTIONS_SCHEMA = new StructType()
+            .add("model_id", DataTypes.StringType, false)
+            .add("epoch", DataTypes.IntegerType, false)
+            .add("target", DataTypes.StringType, false)
+            .add("feature_set", DataTypes.StringType, false)
+            .add("model", DataTypes.StringType, false)
+            .add("true", DataTypes.DoubleType, false)
+            .add("predicted", DataTypes.DoubleType, false)
+            .add("true_label", DataTypes.StringType, true)
+            .add("predicted_label", DataTypes.StringType, true);
+
+    /**
+     * @param results     one per (feature set, target), feature sets in the given order, targets in the paper's
+     * @param predictions per test row and probe: model_id, epoch, target, feature_set, model, true, predicted
+     *                    (class index for classification, with the class names in true_label and
+     *                    predicted_label, null for regression); {@link #PREDICTIONS_SCHEMA}
+     * @param probes      the fitted probes, same order as results
+     */
+    public record ProbeRun(List<ProbeResult> results, Dataset<Row> predictions, List<TrainedProbe> probes) {
+    }
+
+    private final ProbeConfig config;
+
+    public ProbeSuite(ProbeConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Fits and scores every probe. When {@code modelDir} is not null, each fitted probe is saved under
+     * {@code modelDir/FEATURE_SET/TARGET/} ({@link TrainedProbe#save}) as soon as it is fitted.
+     */
+    public ProbeRun run(Dataset<Row> checkpoints, List<FeatureSet> featureSets, String modelDir) {
+        validate(checkpoints, featureSets);
+        Dataset<Row> rows = Arrays.asList(checkpoints.columns()).contains("status")
+                ? checkpoints.filter(col("status").equalTo("ok")) : checkpoints;
+        List<ProbeTarget> targets = ProbeTargets.varying(rows.filter(col("split").equalTo("train")));
+        LOG.info("probing {} targets ({}) from {} feature sets", targets.size(),
+                targets.stream().map(ProbeTarget::name).toList(), featureSets.size());
+        List<ProbeResult> results = new ArrayList<>();
+        List<TrainedProbe> probes = new ArrayList<>();
+        List<Row> predictions = new ArrayList<>();
+        for (FeatureSet fs : featureSets) {
+            // epoch is an id column and may be a target too: each column once
+            Set<String> names = new LinkedHashSet<>(List.of("model_id", "epoch", fs.column()));
+            targets.forEach(t -> names.add(t.name()));
+            List<Column> keep = names.stream().map(org.apache.spark.sql.functions::col).toList();
+            Dataset<Row> data = rows.filter(col(fs.column()).isNotNull());
+            Dataset<Row> train = data.filter(col("split").equalTo("train")).select(keep.toArray(Column[]::new));
+            if (config.maxTrainRows() > 0) {
+                train = train.orderBy(rand(config.seed())).limit((int) Math.min(Integer.MAX_VALUE, config.maxTrainRows()));
+            }
+            Dataset<Row> validation = data.filter(col("split").equalTo("validation")).select(keep.toArray(Column[]::new));
+            Dataset<Row> test = data.filter(col("split").equalTo("test")).select(keep.toArray(Column[]::new));
+            for (Dataset<Row> d : List.of(train, validation, test)) d.persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                long trainRows = train.count();
+                long validationRows = validation.count();
+                long testRows = test.count();
+                if (trainRows == 0 || validationRows == 0 || testRows == 0) {
+                    throw new BadInputException("feature set " + fs.name() + " has " + trainRows + " train, "
+                            + validationRows + " validation and " + testRows + " test rows: every split needs rows");
+                }
+                for (ProbeTarget target : targets) {
+                    long start = System.nanoTime();
+                    ProbeFit fit = fit(fs, target, train, validation);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    Scoring.Scored s = Scoring.score(fit.pipeline(), test, fs.column(), target, fit.labels(), true);
+                    double testMetric = Scoring.metric(target.kind(), s);
+                    Double tau = target.name().equals(TEST_ACCURACY) ? Metrics.kendallTauB(s.truth(), s.predicted()) : null;
+                    ProbeResult r = new ProbeResult(target.name(), target.kind().label(), fs.name(), fit.model(),
+                            100 * testMetric, 100 * fit.validationMetric(), fit.chosenHyperparameter(), tau,
+                            trainRows, s.size(), seconds);
+                    results.add(r);
+                    LOG.info(String.format(Locale.ROOT, "probe %s / %s / %s: test %s %.1f %%, validation %.1f %%%s%s"
+                                    + " (%d train, %d test rows, %.1f s)", fs.name(), target.name(), fit.model(),
+                            target.kind() == ProbeTarget.Kind.REGRESSION ? "R²" : "accuracy", r.testMetric(),
+                            r.validationMetric(), r.chosenHyperparameter() == null ? "" : ", regParam " + r.chosenHyperparameter(),
+                            tau == null ? "" : String.format(Locale.ROOT, ", Kendall τ %.3f", tau), trainRows, s.size(), seconds));
+                    TrainedProbe probe = new TrainedProbe(fs.name(), fs.column(), target.name(), fit);
+                    probes.add(probe);
+                    if (modelDir != null) probe.save(modelDir);
+                    for (int i = 0; i < s.size(); i++) {
+                        boolean cls = target.kind() == ProbeTarget.Kind.CLASSIFICATION;
+                        predictions.add(RowFactory.create(s.modelIds()[i], s.epochs()[i], target.name(), fs.name(),
+                                fit.model(), s.truth()[i], s.predicted()[i], cls ? s.trueLabels()[i] : null,
+                                cls ? s.predictedLabels()[i] : null));
+                    }
+                }
+            } finally {
+                for (Dataset<Row> d : List.of(train, validation, test)) d.unpersist();
+            }
+        }
+        SparkSession spark = checkpoints.sparkSession();
+        return new ProbeRun(List.copyOf(results), spark.createDataFrame(predictions, PREDICTIONS_SCHEMA),
+                List.copyOf(probes));
+    }
+
+    private ProbeFit fit(FeatureSet fs, ProbeTarget target, Dataset<Row> train, Dataset<Row> validation) {
+        if (fs.family() == FeatureSet.Family.GBT) {
+            return new GbtProbe(config.gbt(), config.seed()).fit(train, validation, fs.column(), target.name(), target.kind());
+        }
+        return target.kind() == ProbeTarget.Kind.REGRESSION
+                ? new RidgeProbe(config.ridgeLambdas()).fit(train, validation, fs.column(), target.name())
+                : new SoftmaxProbe(config.logisticRegParams()).fit(train, validation, fs.column(), target.name());
+    }
+
+    private static void validate(Dataset<Row> checkpoints, List<FeatureSet> featureSets) {
+        List<String> columns = Arrays.asList(checkpoints.columns());
+        Set<String> required = new LinkedHashSet<>(List.of("model_id", "epoch", "split"));
+        featureSets.forEach(f -> required.add(f.column()));
+        for (String c : required) {
+            if (!columns.contains(c)) {
+                throw new IllegalArgumentException("probe input has no column '" + c + "'; columns: "
+                        + String.join(", ", columns));
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (FeatureSet f : featureSets) {
+            if (!checkpoints.schema().apply(f.column()).dataType().sameType(SQLDataTypes.VectorType())) {
+                throw new IllegalArgumentException("feature set " + f.name() + ": column '" + f.column()
+                        + "' must be a vector, is " + checkpoints.schema().apply(f.column()).dataType().simpleString());
+            }
+            if (!names.add(TrainedProbe.dirName(f.name()))) {
+                throw new IllegalArgumentException("two feature sets are named " + f.name()
+                        + " (after reduction to file-name characters): names must differ");
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package org.hyperrep.jobs;
+
+import com.typesafe.config.Config;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.hyperrep.config.BadInputException;
+import org.hyperrep.config.ConfigFiles;
+import org.hyperrep.encoder.Embedder;
+import org.hyperrep.encoder.EncoderStore;
+import org.hyperrep.features.RawWeights;
+import org.hyperrep.features.TensorStatistics;
+import org.hyperrep.features.WeightStatistics;
+import org.hyperrep.probe.TrainedProbe;
+import org.hyperrep.store.HadoopFiles;
+import org.hyperrep.store.Json;
+import org.hyperrep.weights.WeightLayout;
+import org.hyperrep.zoo.arch.Architecture;
+import org.hyperrep.zoo.arch.Architectures;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * {@code hyperrep predict}: the characteristics of models that are in no zoo, from the encoder and the probes a
+ * pipeline run saved. Inputs are DL4J model files (a MultiLayerNetwork of the run's architecture) or checkpoint
+ * rows in the zoo's Parquet format.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Predict test accuracy, epoch, hyper-parameters ... of models from their weights alone, with "
+                + "the encoder and probes of a pipeline run (hyperrep run --out URI).")
+final class PredictJob implements Callable<Integer> {
+    @Option(names = "--run", required = true, paramLabel = "URI", description = "a pipeline run (hyperrep run --out)")
+    String run;
+
+    @Parameters(arity = "1..*", paramLabel = "WEIGHTS",
+            description = "DL4J model files (.zip) or Parquet checkpoint rows (files or directories)")
+    List<String> weights;
+
+    @Option(names = "--out", paramLabel = "URI", description = "also write the predictions as Parquet here")
+    String out;
+
+    @Option(names = "--master", paramLabel = "M", description = "Spark master (default local[*])")
+    String master;
+
+    static final StructType INPUT = new StructType().add("input", DataTypes.StringType, false)
+            .add("model_id", DataTypes.StringType, false).add("epoch", DataTypes.IntegerType, true)
+            .add("weights", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+    @Override
+    public Integer call() throws IOException {
+        Config c = ConfigFiles.load(null, List.of());
+        EncoderStore encoder = new EncoderStore(new Path(run, "encoder").toString());
+        if (!encoder.isFinished()) throw new BadInputException("no trained encoder in the run " + run + " (" + encoder.root() + ")");
+        Path probesDir = new Path(new Path(run, "probe"), ProbeJob.PROBES);
+        if (!HadoopFiles.exists(probesDir)) throw new BadInputException("no fitted probes in the run " + run + " (" + probesDir + ")");
+        WeightLayout layout = Json.MAPPER.treeToValue(
+                Json.MAPPER.readTree(HadoopFiles.readText(encoder.recordPath())).get("layout"), WeightLayout.class);
+        SparkSession spark = SparkSessions.create("predict", c, master);
+        try {
+            List<TrainedProbe> probes = TrainedProbe.loadAll(probesDir.toString());
+            Dataset<Row> rows = inputs(spark, layout);
+            long n = rows.count();
+            rows = new RawWeights().setInputCol("weights").setOutputCol("W").transform(rows);
+            rows = new WeightStatistics().setLayout(layout).setInputCol("weights").setOutputCol("sW").transform(rows);
+            rows = new TensorStatistics().setLayout(layout).setInputCol("weights").setOutputCol("stats").transform(rows);
+            var model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes(encoder.modelPath()));
+            rows = Embedder.embed(rows, "weights", "embedding", model).drop("weights");
+            for (TrainedProbe p : probes) {
+                if (p.featureColumn().startsWith("emb_") && !Arrays.asList(rows.columns()).contains(p.featureColumn())) {
+                    rows = new RawWeights().setInputCol("embedding").setOutputCol(p.featureColumn()).transform(rows);
+                }
+            }
+            rows = rows.cache();
+            // (input, model_id, epoch) -> target -> feature set -> prediction
+            Map<String, Map<String, Map<String, String>>> table = new TreeMap<>();
+            List<Row> long_ = new ArrayList<>();
+            for (TrainedProbe p : probes) {
+                Dataset<Row> pred = p.predict(rows.select("input", "model_id", "epoch", p.featureColumn()));
+                boolean classes = Arrays.asList(pred.columns()).contains("predicted_label");
+                for (Row r : pred.select(col("input"), col("model_id"), col("epoch"), col("prediction"),
+                        classes ? col("predicted_label") : lit(null).cast("string")).collectAsList()) {
+                    String key = r.getString(0) + (r.isNullAt(2) ? "" : " epoch " + r.getInt(2))
+                            + (r.getString(1).equals(r.getString(0)) ? "" : " (" + r.getString(1) + ")");
+                    String shown = classes ? r.getString(4) : String.format(Locale.ROOT, "%.4g", r.getDouble(3));
+                    table.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(p.target(), k -> new LinkedHashMap<>())
+                            .put(p.featureSet(), shown);
+                    long_.add(RowFactory.create(r.getString(0), r.getString(1), r.isNullAt(2) ? null : r.getInt(2),
+                            p.target(), p.featureSet(), classes ? null : r.getDouble(3), classes ? r.getString(4) : null));
+                }
+            }
+            table.forEach((input, targets) -> {
+                System.out.println(input);
+                targets.forEach((target, bySet) -> System.out.printf("  %-20s %s%n", target, bySet));
+            });
+            if (out != null) {
+                StructType schema = new StructType().add("input", DataTypes.StringType, false)
+                        .add("model_id", DataTypes.StringType, false).add("epoch", DataTypes.IntegerType, true)
+                        .add("target", DataTypes.StringType, false).add("feature_set", DataTypes.StringType, false)
+                        .add("predicted", DataTypes.DoubleType, true).add("predicted_label", DataTypes.StringType, true);
+                spark.createDataFrame(long_, schema).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out);
+            }
+            System.out.printf("predicted %d targets for %d models with %d probes of %s%n",
+                    table.values().stream().findFirst().map(Map::size).orElse(0), n, probes.size(), run);
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** One row per model: DL4J files are converted to the canonical vector, Parquet rows taken as they are. */
+    private Dataset<Row> inputs(SparkSession spark, WeightLayout layout) throws IOException {
+        Architecture arch = Architectures.byName(layout.architecture());
+        List<Row> fromModels = new ArrayList<>();
+        Dataset<Row> all = null;
+        for (String w : weights) {
+            Path p = new Path(w);
+            if (!HadoopFiles.exists(p)) throw new BadInputException("no such file: " + w);
+            if (w.endsWith(".zip")) {
+                MultiLayerNetwork net;
+                try (InputStream in = HadoopFiles.fs(p).open(p)) {
+                    net = ModelSerializer.restoreMultiLayerNetwork(in, false);
+                } catch (RuntimeException | IOException e) {
+                    throw new BadInputException("cannot read a DL4J MultiLayerNetwork from " + w + ": " + e.getMessage(), e);
+                }
+                if (net.numParams() != layout.size()) {
+                    throw new BadInputException(w + " has " + net.numParams() + " parameters; the run's architecture "
+                            + layout.architecture() + " has " + layout.size());
+                }
+                float[] v = arch.toCanonical(net);
+                fromModels.add(RowFactory.create(w, p.getName(), null, toList(v)));
+            } else {
+                Dataset<Row> d;
+                try {
+                    d = spark.read().parquet(w);
+                } catch (RuntimeException e) {
+                    throw new BadInputException("cannot read Parquet checkpoint rows from " + w + ": " + e.getMessage(), e);
+                }
+                for (String need : List.of("model_id", "weights")) {
+                    if (!Arrays.asList(d.columns()).contains(need)) {
+                        throw new BadInputException(w + " has no column '" + need + "' (expected the zoo's checkpoint rows)");
+                    }
+                }
+                Dataset<Row> rows = d.select(lit(w).as("input"), col("model_id"),
+                        (Arrays.asList(d.columns()).contains("epoch") ? col("epoch") : lit(null)).cast("int").as("epoch"),
+                        col("weights").cast(DataTypes.createArrayType(DataTypes.FloatType, false)).as("weights"));
+                all = all == null ? rows : all.unionByName(rows);
+            }
+        }
+        Dataset<Row> models = spark.createDataFrame(fromModels, INPUT);
+        Dataset<Row> rows = all == null ? models : models.unionByName(all);
+        long bad = rows.filter(org.apache.spark.sql.functions.size(col("weights")).notEqual(layout.size())).count();
+        if (bad > 0) {
+            throw new BadInputException(bad + " input rows do not have " + layout.size() + " weights (architecture "
+                    + layout.architecture() + ")");
+        }
+        return rows;
+    }
+
+    private static List<Float> toList(float[] v) {
+        List<Float> l = new ArrayList<>(v.length);
+        for (float f : v) l.add(f);
+        return l;
+    }
+
+    private static byte[] bytes(Path p) {
+        try (InputStream in = HadoopFiles.fs(p).open(p)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+}

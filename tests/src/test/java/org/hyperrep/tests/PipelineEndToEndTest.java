@@ -1,0 +1,144 @@
+package org.hyperrep.tests;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.hyperrep.zoo.GeneratingFactors;
+import org.hyperrep.zoo.arch.Architecture;
+import org.hyperrep.zoo.arch.Architectures;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code hyperrep run} end to end on a tiny Tetris pipeline (zoo build → train → embed → probe), a rerun that skips
+ * every stage, {@code predict} on models outside the zoo, and {@code probe} out of distribution on a second zoo.
+ */
+class PipelineEndToEndTest {
+    @TempDir
+    static Path tmp;
+    static String run;
+
+    static String pipeline(String name) {
+        try {
+            return new File(PipelineEndToEndTest.class.getResource("/pipelines/" + name).toURI()).getPath();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeAll
+    static void runPipeline() {
+        run = tmp.resolve("run").toString();
+        Cli.ok("run", "--config", pipeline("tetris-tiny.conf"), "--out", run, "--master", "local[2]");
+    }
+
+    @Test
+    void theRunWritesEveryStageAndTheReport() throws Exception {
+        Path probe = Path.of(run, "probe");
+        Dataset<Row> results = Zoos.spark().read().parquet(probe.resolve("probe-results").toString());
+        Set<String> sets = new HashSet<>();
+        results.select("feature_set").distinct().collectAsList().forEach(r -> sets.add(r.getString(0)));
+        assertEquals(Set.of("W", "s(W)", "stats+GBT", "E_cD"), sets);
+        // the tiny zoo varies activation and optimizer; epoch, accuracy and gap vary by training
+        Set<String> targets = new HashSet<>();
+        results.select("target").distinct().collectAsList().forEach(r -> targets.add(r.getString(0)));
+        assertEquals(Set.of("epoch", "test_accuracy", "generalization_gap", "activation", "optimizer"), targets);
+        assertEquals(4 * 5, results.count());
+        for (Row r : results.filter(col("kind").equalTo("classification")).collectAsList()) {
+            double acc = r.getAs("test_metric");
+            assertTrue(acc >= 0 && acc <= 100, "accuracy in % " + r);
+        }
+        // per-sample test predictions, one per test checkpoint, probe and target
+        long testRows = Zoos.rows(Path.of(run, "zoo").toString()).filter(col("split").equalTo("test")
+                .and(col("status").equalTo("ok"))).count();
+        Dataset<Row> preds = Zoos.spark().read().parquet(probe.resolve("predictions").toString());
+        assertEquals(testRows * 4 * 5, preds.count());
+        // the table in every format, the report self-contained with its plots
+        String md = Files.readString(probe.resolve("report.md"));
+        for (String s : List.of("W", "s(W)", "stats+GBT", "E_cD", "test accuracy", "activation", "Kendall")) {
+            assertTrue(md.contains(s), "report.md shows " + s + ":\n" + md);
+        }
+        assertTrue(Files.readString(probe.resolve("results.csv")).startsWith("target,metric,W,s(W),stats+GBT,E_cD"));
+        String html = Files.readString(probe.resolve("report.html"));
+        assertTrue(html.contains("data:image/png;base64,") && !html.contains("src=\"http"));
+        try (var pngs = Files.list(probe.resolve("plots"))) {
+            assertTrue(pngs.count() >= 4, "plots: accuracy, PCA by accuracy and by epoch, losses");
+        }
+        assertTrue(Files.exists(probe.resolve("_provenance.json")));
+        assertTrue(Files.isDirectory(probe.resolve("probes/E_cD/test_accuracy")));
+
+        // a rerun skips every stage: nothing is rewritten
+        long encoder = new File(run, "encoder/model.zip").lastModified();
+        long embeddings = new File(run, "embeddings/_SUCCESS").lastModified();
+        long report = probe.resolve("report.html").toFile().lastModified();
+        Cli.ok("run", "--config", pipeline("tetris-tiny.conf"), "--out", run, "--master", "local[2]");
+        assertEquals(encoder, new File(run, "encoder/model.zip").lastModified());
+        assertEquals(embeddings, new File(run, "embeddings/_SUCCESS").lastModified());
+        assertEquals(report, probe.resolve("report.html").toFile().lastModified());
+    }
+
+    @Test
+    void predictReadsDl4jModelsAndZooRows() throws Exception {
+        // a model that is in no zoo: a fresh tetris-mlp saved by DL4J
+        Architecture arch = Architectures.byName("tetris-mlp");
+        MultiLayerNetwork net = new MultiLayerNetwork(arch.configuration(
+                new GeneratingFactors(99, "relu", "uniform", "adam", 1e-2, 0, 0, 1)));
+        net.init();
+        File model = tmp.resolve("outsider.zip").toFile();
+        ModelSerializer.writeModel(net, model, false);
+        // and three zoo rows in the zoo's Parquet format
+        String rows = tmp.resolve("rows").toString();
+        Zoos.rows(Path.of(run, "zoo").toString()).filter(col("status").equalTo("ok")).limit(3)
+                .write().parquet(rows);
+        String out = tmp.resolve("predicted").toString();
+        Cli.ok("predict", "--run", run, "--out", out, "--master", "local[2]", model.getPath(), rows);
+        Dataset<Row> p = Zoos.spark().read().parquet(out);
+        assertEquals(4L, p.select("input", "model_id", "epoch").distinct().count(), "1 model file + 3 rows");
+        assertEquals(4L * 4 * 5, p.count(), "every model × feature set × target");
+        assertEquals(0L, p.filter(col("target").equalTo("activation").and(col("predicted_label").isNull())).count());
+        assertEquals(0L, p.filter(col("target").equalTo("test_accuracy").and(col("predicted").isNaN())).count());
+
+        Cli.Run bad = Cli.run("predict", "--run", run, tmp.resolve("missing.zip").toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("missing.zip"), bad.err());
+    }
+
+    @Test
+    void probesFittedOnOneZooScoreAnother() throws Exception {
+        // the same recipe with other seeds is another zoo of the same architecture
+        String other = tmp.resolve("other-zoo").toString();
+        Cli.ok("zoo", "build", "--config", Zoos.config("tetris-tiny.conf"), "--out", other, "--master", "local[2]",
+                "--set", "zoo.name=tetris-tiny-ood", "--set", "zoo.factors.seeds={from=11,to=20}",
+                "--set", "zoo.build.models-per-commit=40");
+        String otherEmb = tmp.resolve("other-emb").toString();
+        Cli.ok("embed", "--zoo", other, "--encoder", Path.of(run, "encoder").toString(), "--out", otherEmb,
+                "--master", "local[2]");
+        String ood = tmp.resolve("ood").toString();
+        Cli.ok("probe", "--zoo", Path.of(run, "zoo").toString(), "--embeddings", Path.of(run, "embeddings") + "=E_cD",
+                "--target-zoo", other, "--target-embeddings", otherEmb, "--config", pipeline("tetris-tiny.conf"),
+                "--out", ood, "--master", "local[2]");
+        Dataset<Row> r = Zoos.spark().read().parquet(Path.of(ood, "probe-results").toString());
+        long targetTest = Zoos.rows(other).filter(col("split").equalTo("test").and(col("status").equalTo("ok"))).count();
+        for (Row row : r.select("test_rows").collectAsList()) assertEquals(targetTest, row.getLong(0));
+        String md = Files.readString(Path.of(ood, "report.md"));
+        assertTrue(md.contains("tetris-tiny-ood"), md);
+        Matcher m = Pattern.compile("out of distribution").matcher(Files.readString(Path.of(ood, "report.html")));
+        assertTrue(m.find());
+    }
+}
