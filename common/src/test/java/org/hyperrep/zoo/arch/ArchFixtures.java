@@ -5,6 +5,13 @@ import org.hyperrep.zoo.GeneratingFactors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.params.provider.Arguments;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Small helpers shared by the architecture tests. */
 final class ArchFixtures {
@@ -30,5 +37,21 @@ final class ArchFixtures {
         Nd4j.getRandom().setSeed(seed);
         boolean flat = s[0] == 1 && s[1] == 1;
         return flat ? Nd4j.rand(DataType.FLOAT, n, s[2]) : Nd4j.rand(DataType.FLOAT, n, s[0], s[1], s[2]);
+    }
+
+    /** Every CNN with every activation (a MethodSource). */
+    static List<Arguments> cnnsAndActivations() {
+        List<Arguments> out = new ArrayList<>();
+        for (String arch : List.of("cnn-s", "cnn-s3", "cnn-unterthiner")) {
+            for (String act : TrainingRecipe.ACTIVATIONS) out.add(Arguments.of(arch, act));
+        }
+        return out;
+    }
+
+    /** Element-wise |expected - actual| <= tolerance, same shape. */
+    static void assertClose(INDArray expected, INDArray actual, double tolerance, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what);
+        double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        assertTrue(diff <= tolerance, what + " differ by " + diff + " (tolerance " + tolerance + ")");
     }
 }
