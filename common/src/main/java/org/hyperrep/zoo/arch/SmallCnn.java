@@ -42,7 +42,8 @@ final class SmallCnn extends LayeredArchitecture {
         list.layer(Layers.maxPool2());                        // 8 → 4
         list.layer(Layers.activation(factors));
         Layers.dropout(list, factors);
-        list.layer(Layers.conv("conv3", 4, 2));             // 4 → 3, no dropout here (as the reference)
+        list.layer(Layers.linearConv("conv3", 4, 2));       // 4 → 3, no dropout here (as the reference)
+        list.layer(Layers.activation(factors));
         list.layer(Layers.dense("dense1", 20, true));        // the input type inserts the 4·3·3 flatten
         Layers.dropout(list, factors);
         list.layer(Layers.softmaxOutput("dense2", 10, true));

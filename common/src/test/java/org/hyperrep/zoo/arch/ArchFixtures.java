@@ -1,5 +1,8 @@
 package org.hyperrep.zoo.arch;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.hyperrep.zoo.GeneratingFactors;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,6 +40,21 @@ final class ArchFixtures {
         Nd4j.getRandom().setSeed(seed);
         boolean flat = s[0] == 1 && s[1] == 1;
         return flat ? Nd4j.rand(DataType.FLOAT, n, s[2]) : Nd4j.rand(DataType.FLOAT, n, s[0], s[1], s[2]);
+    }
+
+    /**
+     * The activation of a layer in the convolutional part of a network as [n, c, h, w], whatever layout the network
+     * computes in ({@link LayeredArchitecture#FORMAT}: NHWC activations are [n, h, w, c]). The layout is that of the
+     * nearest convolution or pooling layer at or before {@code layerIndex} (activation layers keep their input's).
+     */
+    static INDArray nchwActivation(MultiLayerNetwork net, int layerIndex, INDArray activation) {
+        for (int i = layerIndex; i >= 0; i--) {
+            var conf = net.getLayer(i).conf().getLayer();
+            CNN2DFormat format = conf instanceof ConvolutionLayer c ? c.getCnn2dDataFormat()
+                    : conf instanceof SubsamplingLayer s ? s.getCnn2dDataFormat() : null;
+            if (format != null) return format == CNN2DFormat.NHWC ? activation.permute(0, 3, 1, 2) : activation;
+        }
+        throw new IllegalArgumentException("no convolution or pooling layer at or before layer " + layerIndex);
     }
 
     /** Every CNN with every activation (a MethodSource). */
