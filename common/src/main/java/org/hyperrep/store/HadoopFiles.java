@@ -4,6 +4,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
@@ -21,9 +23,14 @@ public final class HadoopFiles {
 
     public static Configuration conf() { return new Configuration(); }
 
+    /**
+     * The file system of a path. Local paths get the raw local file system: the checksummed one keeps a separate
+     * .crc file beside each file, and a crash between renaming the two leaves a file that can no longer be read.
+     */
     public static FileSystem fs(Path p) {
         try {
-            return p.getFileSystem(conf());
+            FileSystem fs = p.getFileSystem(conf());
+            return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the file system of " + p, e);
         }
@@ -54,9 +61,21 @@ public final class HadoopFiles {
                 out.write(text.getBytes(StandardCharsets.UTF_8));
                 out.hsync();
             }
-            FileContext.getFileContext(p.toUri(), conf()).rename(tmp, p, Options.Rename.OVERWRITE);
+            replace(tmp, p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + p, e);
+        }
+    }
+
+    /** Renames {@code from} over {@code to} atomically (POSIX rename locally, HDFS's overwriting rename elsewhere). */
+    public static void replace(Path from, Path to) throws IOException {
+        FileSystem fs = fs(to);
+        if (fs instanceof RawLocalFileSystem raw) {
+            java.nio.file.Files.move(raw.pathToFile(from).toPath(),
+                    raw.pathToFile(to).toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            FileContext.getFileContext(to.toUri(), conf()).rename(from, to, Options.Rename.OVERWRITE);
         }
     }
 }

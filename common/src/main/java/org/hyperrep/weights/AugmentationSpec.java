@@ -16,7 +16,7 @@ package org.hyperrep.weights;
  */
 public record AugmentationSpec(boolean permutation, int permutationCount, boolean erasing,
                                double erasingProbability, double erasingMinFraction, double erasingMaxFraction,
-                               double noiseSigma, long seed) {
+                               double noiseSigma, long seed) implements java.io.Serializable {
 
     public AugmentationSpec {
         if (permutationCount < 1) {

@@ -33,6 +33,13 @@ class DataSchemasTest {
     }
 
     @Test
+    void embeddingsSchemaFileMatchesTheCode() throws Exception {
+        JsonNode doc = read("embeddings.schema.json");
+        assertEquals(org.hyperrep.encoder.Embedder.VERSION, doc.get("version").asInt());
+        assertEquals(org.hyperrep.encoder.Embedder.SCHEMA, DataType.fromJson(doc.get("spark_schema").toString()));
+    }
+
+    @Test
     void manifestSchemaFileListsExactlyTheManifestFields() throws Exception {
         JsonNode doc = read("zoo-manifest.schema.json");
         assertEquals(ZooManifest.FORMAT_VERSION, doc.get("version").asInt());

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hyperrep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hyper-representations of model zoos: build zoos, learn weight embeddings, predict model "
                 + "characteristics.",
-        subcommands = {ZooCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ZooCommand.class, TrainJob.class, EmbedJob.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for input hyperrep refuses (config, data file, output location). */

@@ -1,0 +1,29 @@
+package org.hyperrep.config;
+
+import org.hyperrep.zoo.ZooPlan;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Every zoo config we ship loads, validates and plans the number of models its comment promises. */
+class ShippedConfigsTest {
+    private static final Map<String, Integer> MODELS = Map.of(
+            "tetris-seed", 1000, "tetris-seed-small", 30, "tetris-hyp", 256 * 4, "tetris-hyp-small", 64,
+            "fmnist-seed", 1000, "fmnist-seed-small", 8, "fmnist-hyp", 256, "fmnist-hyp-small", 16);
+
+    @Test
+    void zooConfigsPlanTheirModels() {
+        File[] files = new File("../conf/zoos").listFiles((d, n) -> n.endsWith(".conf"));
+        assertEquals(MODELS.size(), files.length, "a test entry for every shipped zoo config");
+        for (File f : files) {
+            ZooConfig zoo = ZooConfig.from(ConfigFiles.load(f, List.of()));
+            String name = f.getName().replace(".conf", "");
+            assertEquals(name, zoo.name(), f + ": zoo.name matches the file name");
+            assertEquals(MODELS.get(name), ZooPlan.plan(zoo).size(), f.getName());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.hyperrep.jobs;
+
+import com.typesafe.config.Config;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.hyperrep.config.BadInputException;
+import org.hyperrep.config.ConfigFiles;
+import org.hyperrep.encoder.Embedder;
+import org.hyperrep.encoder.EncoderStore;
+import org.hyperrep.store.HadoopFiles;
+import org.hyperrep.store.Provenance;
+import org.hyperrep.store.ZooStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import static org.apache.spark.sql.functions.col;
+
+/** {@code hyperrep embed}: the embedding of every checkpoint of a zoo. */
+@Command(name = "embed", mixinStandardHelpOptions = true,
+        description = "Embed the unaugmented weights of every checkpoint (status ok) of a zoo with a trained encoder; "
+                + "writes Parquet rows (model_id, epoch, split, embedding).")
+final class EmbedJob implements Callable<Integer> {
+    @Option(names = "--zoo", required = true, paramLabel = "URI", description = "zoo location")
+    String zoo;
+
+    @Option(names = "--encoder", required = true, paramLabel = "URI", description = "trained encoder location")
+    String encoder;
+
+    @Option(names = "--out", required = true, paramLabel = "URI", description = "embeddings location")
+    String out;
+
+    @Option(names = "--master", paramLabel = "M", description = "Spark master (default local[*])")
+    String master;
+
+    @Override
+    public Integer call() {
+        Config c = ConfigFiles.load(null, List.of());
+        ZooStore zooStore = new ZooStore(zoo);
+        zooStore.requireManifest();
+        EncoderStore enc = new EncoderStore(encoder);
+        if (!enc.isFinished()) throw new BadInputException("no trained encoder at " + encoder);
+        Path target = new Path(out);
+        if (HadoopFiles.exists(new Path(target, "_SUCCESS"))) {
+            throw new BadInputException("embeddings already exist at " + out + ": choose another --out");
+        }
+        SparkSession spark = SparkSessions.create("embed", c, master);
+        try {
+            Provenance prov = Provenance.start("embed", "embed", c.withOnlyPath("spark").root().unwrapped(),
+                    List.of("embed", "--zoo", zoo, "--encoder", encoder, "--out", out));
+            prov.input("zoo", zoo).input("encoder", enc.readRecord().get("fingerprint"));
+            Broadcast<byte[]> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes(enc.modelPath()));
+            Dataset<Row> ckpt = zooStore.checkpoints(spark).filter(col("status").equalTo("ok"));
+            Path staging = new Path(target.getParent(), "." + target.getName() + ".staging-" + System.nanoTime());
+            Embedder.embed(ckpt.select("model_id", "epoch", "split", "weights"), "weights", "embedding", model)
+                    .drop("weights").write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+            HadoopFiles.fs(target).delete(target, true);
+            if (!HadoopFiles.fs(target).rename(staging, target)) throw new IOException("cannot rename " + staging);
+            long rows = spark.read().parquet(out).count();
+            prov.count("rows", rows);
+            // '_' keeps the record out of Parquet readers' way (Spark and DuckDB globs skip it)
+            prov.finishAndWrite(new Path(target, "_provenance.json"));
+            System.out.printf("embedded %d checkpoints into %s%n", rows, out);
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static byte[] bytes(Path p) {
+        try (InputStream in = HadoopFiles.fs(p).open(p)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p, e);
+        }
+    }
+}
