@@ -68,11 +68,31 @@ abstract class LayeredArchitecture implements Architecture {
 
     @Override
     public MultiLayerConfiguration configuration(GeneratingFactors factors) {
-        return configuration(factors, FORMAT);
+        return hasFusedLayers() ? fusedConfiguration(factors) : configuration(factors, FORMAT);
     }
 
     /**
-     * The configuration with convolution and pooling layers computing in the given layout (tests compare both).
+     * Whether this architecture has a {@link FusedConvLayer} form ({@link #addFusedLayers}); if so, that form is
+     * the one {@link #configuration(GeneratingFactors)} builds. It computes the same function with the same
+     * parameters as the DL4J-layer form of {@link #configuration(GeneratingFactors, CNN2DFormat)}.
+     */
+    boolean hasFusedLayers() { return false; }
+
+    /** Appends the layers of the fused form (NCHW throughout); only called when {@link #hasFusedLayers()}. */
+    void addFusedLayers(NeuralNetConfiguration.ListBuilder list, GeneratingFactors factors) {
+        throw new UnsupportedOperationException(name + " has no fused form");
+    }
+
+    /** The {@link FusedConvLayer} form: NCHW, no format preprocessors (DL4J's NCHW flatten is channel-major). */
+    MultiLayerConfiguration fusedConfiguration(GeneratingFactors factors) {
+        NeuralNetConfiguration.ListBuilder list = TrainingRecipe.builder(factors).list();
+        addFusedLayers(list, factors);
+        return list.setInputType(inputType()).build();
+    }
+
+    /**
+     * The configuration built from DL4J's own layers, with convolution and pooling layers computing in the given
+     * layout (tests compare both, and compare it with the fused form).
      * For NHWC, DL4J hands the input type's layout to every convolution, pooling and global pooling layer (their
      * setNIn), so one {@link CnnFormatPreProcessor} in front of the first layer switches the network to NHWC; a
      * second one in front of the CNN→dense flatten switches back, because DL4J 1.0.0-M2.1 flattens NHWC activations

@@ -48,4 +48,24 @@ final class SmallCnn extends LayeredArchitecture {
         Layers.dropout(list, factors);
         list.layer(Layers.softmaxOutput("dense2", 10, true));
     }
+
+    @Override
+    boolean hasFusedLayers() { return true; }
+
+    /**
+     * The same network with each conv [→ pool] → act run as one {@link FusedConvLayer}: 5 DL4J layers instead of 10
+     * (without dropout), no NHWC permutes.
+     */
+    @Override
+    void addFusedLayers(NeuralNetConfiguration.ListBuilder list, GeneratingFactors factors) {
+        var act = TrainingRecipe.activation(factors.activation());
+        list.layer(FusedConvLayer.of("conv1", 8, 5, true, act, false));   // 28 → 24 → 12; first layer: no dL/dx
+        Layers.dropout(list, factors);
+        list.layer(FusedConvLayer.of("conv2", 6, 5, true, act, true));    // 12 → 8 → 4
+        Layers.dropout(list, factors);
+        list.layer(FusedConvLayer.of("conv3", 4, 2, false, act, true));   // 4 → 3
+        list.layer(Layers.dense("dense1", 20, true));
+        Layers.dropout(list, factors);
+        list.layer(Layers.softmaxOutput("dense2", 10, true));
+    }
 }

@@ -34,6 +34,16 @@ final class ArchFixtures {
         return net;
     }
 
+    /**
+     * The network built from DL4J's own layers (for cnn-s/cnn-s3 not the zoo's {@link FusedConvLayer} form), in
+     * the layout the DL4J layers compute in ({@link LayeredArchitecture#FORMAT}).
+     */
+    static MultiLayerNetwork dl4jNetwork(Architecture arch, GeneratingFactors f) {
+        MultiLayerNetwork net = new MultiLayerNetwork(((LayeredArchitecture) arch).configuration(f, LayeredArchitecture.FORMAT));
+        net.init();
+        return net;
+    }
+
     /** Random inputs [n, ...] in the layout the architecture's network consumes. */
     static INDArray randomInput(Architecture arch, int n, long seed) {
         int[] s = arch.inputShape();

@@ -140,8 +140,9 @@ class ArchitectureCanonicalTest {
     void convKernelIndicesAreCrossCorrelationOffsetsLikePyTorch() {
         // out[y][x] = sum_{kh,kw} W[kh][kw] · in[y + kh][x + kw]: a single 1 at (kh = 1, kw = 3) copies the
         // input pixel (10, 12) to output (9, 9) — neither flipped (true convolution) nor transposed.
+        // On the DL4J-layer form, whose conv1 output is the raw convolution (FusedConvLayerTest: same function).
         Architecture a = Architectures.byName("cnn-s");
-        MultiLayerNetwork net = network(a, factors(25));
+        MultiLayerNetwork net = ArchFixtures.dl4jNetwork(a, factors(25));
         float[] c = new float[a.parameterCount()];
         c[1 * 5 + 3] = 1f;
         a.fromCanonical(net, c);

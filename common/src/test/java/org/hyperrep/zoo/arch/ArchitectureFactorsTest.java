@@ -113,7 +113,18 @@ class ArchitectureFactorsTest {
     void activationReachesEveryNonlinearityAndTheOutputIsSoftmaxNll() {
         for (String act : TrainingRecipe.ACTIVATIONS) {
             Class<?> expected = TrainingRecipe.activation(act).getActivationFunction().getClass();
-            MultiLayerConfiguration cnn = Architectures.byName("cnn-s").configuration(factors(1, act, "uniform", "adam", 0));
+            LayeredArchitecture cnnS = (LayeredArchitecture) Architectures.byName("cnn-s");
+            // The zoo's form: conv [→ pool] → act fused into FusedConvLayers carrying the activation.
+            List<Layer> fused = layers(cnnS.configuration(factors(1, act, "uniform", "adam", 0)));
+            for (String conv : List.of("conv1", "conv2", "conv3")) {
+                FusedConvLayer fl = assertInstanceOf(FusedConvLayer.class, named(fused, conv));
+                assertInstanceOf(expected, fl.getActivationFn(), act);
+                assertEquals(conv.equals("conv3") ? 0 : 2, fl.getPool(), "pooling before the activation");
+            }
+            assertEquals(0, fused.stream().filter(l -> l instanceof ActivationLayer).count());
+            // The DL4J-layer form it is tested against: linear convolutions, activation layers after the pooling.
+            MultiLayerConfiguration cnn = cnnS.configuration(factors(1, act, "uniform", "adam", 0),
+                    LayeredArchitecture.FORMAT);
             List<Layer> ls = layers(cnn);
             long activationLayers = ls.stream().filter(l -> l instanceof ActivationLayer).count();
             // Convolutions are linear; their nonlinearity is an activation layer (see Layers: DL4J's oneDNN

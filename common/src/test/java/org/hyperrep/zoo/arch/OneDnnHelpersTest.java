@@ -20,7 +20,8 @@ import static org.hyperrep.zoo.arch.ArchFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * DL4J's oneDNN layer helpers ({@link OneDnn}): they are on with the oneDNN native build of the root pom, and they
+ * DL4J's oneDNN layer helpers ({@link OneDnn}), on the DL4J-layer form of the CNNs (cnn-s and cnn-s3 train as
+ * {@link FusedConvLayer}s, cnn-unterthiner with these helpers): they are on with the oneDNN native build of the root pom, and they
  * compute what DL4J's own (im2col) layers compute. If an upgrade or a dependency change breaks the detection
  * (see {@code org.nd4j.nativeblas.Nd4jCpu}), the first test says so instead of a 5x slower zoo build.
  */
@@ -30,7 +31,7 @@ class OneDnnHelpersTest {
     void convolutionAndPoolingLayersGetOneDnnHelpers() {
         assertTrue(OneDnn.helpersActive(), "oneDNN helpers are off: is nd4j-native's onednn classifier on the "
                 + "classpath and the org.nd4j.nativeblas.Nd4jCpu shim in place?");
-        MultiLayerNetwork net = ArchFixtures.network(Architectures.byName("cnn-s"), factors(3));
+        MultiLayerNetwork net = ArchFixtures.dl4jNetwork(Architectures.byName("cnn-s"), factors(3));
         int conv = 0, pool = 0;
         for (Layer l : net.getLayers()) {
             if (l instanceof ConvolutionLayer) {
@@ -50,12 +51,12 @@ class OneDnnHelpersTest {
     void helpersComputeWhatDl4jsOwnLayersCompute(String name, String activation) {
         Architecture a = Architectures.byName(name);
         GeneratingFactors f = factors(5, activation, "kaiming_normal", "sgd", 0.0);
-        MultiLayerNetwork withHelpers = ArchFixtures.network(a, f);
+        MultiLayerNetwork withHelpers = ArchFixtures.dl4jNetwork(a, f);
         MultiLayerNetwork builtin;
         String before = System.getProperty(OneDnn.DISABLE_PROPERTY);
         System.setProperty(OneDnn.DISABLE_PROPERTY, "true");
         try {
-            builtin = ArchFixtures.network(a, f);
+            builtin = ArchFixtures.dl4jNetwork(a, f);
         } finally {
             System.setProperty(OneDnn.DISABLE_PROPERTY, before);
         }
