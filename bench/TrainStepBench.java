@@ -1,7 +1,12 @@
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.hyperrep.config.DatasetSpec;
+import org.hyperrep.config.TrainingSpec;
 import org.hyperrep.zoo.GeneratingFactors;
+import org.hyperrep.zoo.ModelTrainer;
 import org.hyperrep.zoo.Nd4jThreads;
 import org.hyperrep.zoo.arch.Architecture;
 import org.hyperrep.zoo.arch.Architectures;
@@ -9,7 +14,6 @@ import org.hyperrep.zoo.arch.NetworkInputs;
 import org.hyperrep.zoo.data.Datasets;
 import org.hyperrep.zoo.data.ImageData;
 import org.hyperrep.zoo.data.ZooData;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -31,7 +35,14 @@ import java.util.TreeMap;
  *
  * <p>Args: {@code ARCH [ITERS [REPS]]}, e.g. {@code cnn-s 300 7} or {@code tetris-mlp 3000 7}. System properties:
  * {@code bench.batch} (32), {@code bench.warmup} (iterations before timing; default 2 reps' worth),
- * {@code bench.threads} (ND4J threads, 1), {@code bench.threadDump=true} (CPU per thread group at the end).
+ * {@code bench.threads} (ND4J threads, 1), {@code bench.threadDump=true} (CPU per thread group at the end),
+ * {@code bench.workspaceMode} (ENABLED or NONE for training and inference; default: DL4J's, ENABLED),
+ * {@code bench.cacheMode} (NONE, HOST, DEVICE; default: DL4J's, NONE).
+ *
+ * <p>With {@code ARCH epoch [MODELS]} it instead trains MODELS (default 3) whole models, one epoch each, through
+ * the zoo's own {@link ModelTrainer} (shuffled minibatches, checkpoint and evaluation after epoch 1,
+ * {@code bench.evalTrainMax} training images evaluated, default 10000): seconds per model-epoch in one JVM
+ * without Spark, to compare with bench/zoo-build.
  *
  * <p>Per rep it prints wall time, process CPU (all threads: JIT, GC, ND4J's deallocators included) and main-thread
  * CPU per iteration, and at the end the medians and the load average. On a shared machine compare main-thread CPU
@@ -41,20 +52,28 @@ public class TrainStepBench {
 
     public static void main(String[] args) throws Exception {
         String arch = args.length > 0 ? args[0] : "cnn-s";
+        if (args.length > 1 && args[1].equals("epoch")) {
+            epochs(arch, args.length > 2 ? Integer.parseInt(args[2]) : 3);
+            return;
+        }
         int iters = args.length > 1 ? Integer.parseInt(args[1]) : (arch.equals("tetris-mlp") ? 3000 : 300);
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 7;
         int batch = Integer.getInteger("bench.batch", 32);
         int warmup = Integer.getInteger("bench.warmup", 2 * iters);
         Nd4jThreads.limit(Integer.getInteger("bench.threads", 1));
 
-        boolean tetris = arch.equals("tetris-mlp");
-        // Same data set specs as the zoo configs: Fashion-MNIST 50k/10k split, Tetris 1000 noisy samples.
-        DatasetSpec spec = new DatasetSpec(tetris ? "tetris" : "fashion-mnist", "", 1.0, tetris ? 0 : 10000, 42, 1000, 0.1);
-        ZooData data = Datasets.load(spec);
+        ZooData data = data(arch);
         Architecture a = Architectures.byName(arch);
-        MultiLayerNetwork net = new MultiLayerNetwork(a.configuration(
-                new GeneratingFactors(1, "tanh", "uniform", "adam", 1e-3, 0, 0, 1)));
+        MultiLayerConfiguration conf = a.configuration(new GeneratingFactors(1, "tanh", "uniform", "adam", 1e-3, 0, 0, 1));
+        String ws = System.getProperty("bench.workspaceMode");
+        if (ws != null) {
+            conf.setTrainingWorkspaceMode(WorkspaceMode.valueOf(ws));
+            conf.setInferenceWorkspaceMode(WorkspaceMode.valueOf(ws));
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
+        String cache = System.getProperty("bench.cacheMode");
+        if (cache != null) net.setCacheMode(CacheMode.valueOf(cache));
 
         // 16 distinct minibatches, cycled: realistic data without timing the batch assembly.
         ImageData train = data.train();
@@ -64,8 +83,9 @@ public class TrainStepBench {
             batches.add(NetworkInputs.dataSet(a, train, from, from + batch));
         }
 
-        System.out.printf("arch %s (%d params), batch %d, %d iterations x %d reps after %d warm-up; %s%n",
-                arch, net.numParams(), batch, iters, reps, warmup, backend(net));
+        System.out.printf("arch %s (%d params), batch %d, %d iterations x %d reps after %d warm-up; %s; workspaces %s, "
+                        + "cache mode %s%n", arch, net.numParams(), batch, iters, reps, warmup, backend(net),
+                conf.getTrainingWorkspaceMode(), cache == null ? "default" : cache);
         System.out.println("load average at start: " + loadAverage());
         for (int i = 0; i < warmup; i++) fit(net, batches.get(i % batches.size()));
 
@@ -86,6 +106,45 @@ public class TrainStepBench {
         System.out.printf("RESULT %s: median wall %.3f, process CPU %.3f, main-thread CPU %.3f ms/iteration "
                         + "(batch %d, %d x %d iterations); load average at end: %s%n",
                 arch, median(wall), median(proc), median(main), batch, reps, iters, loadAverage());
+        if (Boolean.getBoolean("bench.threadDump")) threadDump();
+    }
+
+    /** Same data set specs as the zoo configs: Fashion-MNIST 50k/10k split, Tetris 1000 noisy samples. */
+    private static ZooData data(String arch) {
+        boolean tetris = arch.equals("tetris-mlp");
+        return Datasets.load(new DatasetSpec(tetris ? "tetris" : "fashion-mnist", "", 1.0, tetris ? 0 : 10000, 42,
+                1000, 0.1));
+    }
+
+    /** Whole model-epochs through ModelTrainer, the first one a JIT warm-up. */
+    private static void epochs(String arch, int models) throws Exception {
+        Nd4jThreads.limit(Integer.getInteger("bench.threads", 1));
+        ZooData data = data(arch);
+        TrainingSpec spec = new TrainingSpec(1, List.of(1), Integer.getInteger("bench.batch", 32),
+                Integer.getInteger("bench.evalTrainMax", 10000));
+        ModelTrainer trainer = new ModelTrainer(Architectures.byName(arch), data, spec);
+        int iterations = (data.train().size() + spec.batchSize() - 1) / spec.batchSize();
+        System.out.printf("arch %s, %d models x 1 epoch (%d iterations of %d, then evaluation of %d train + %d "
+                        + "validation + %d test images), after one warm-up model%n", arch, models, iterations,
+                spec.batchSize(), Math.min(spec.evalTrainMax() > 0 ? spec.evalTrainMax() : Integer.MAX_VALUE,
+                        data.train().size()), data.validation().size(), data.test().size());
+        System.out.println("load average at start: " + loadAverage());
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var threads = ManagementFactory.getThreadMXBean();
+        double[] wall = new double[models], proc = new double[models], main = new double[models];
+        for (int m = -1; m < models; m++) {
+            long w0 = System.nanoTime(), p0 = os.getProcessCpuTime(), m0 = threads.getCurrentThreadCpuTime();
+            var checkpoints = trainer.train(new GeneratingFactors(100 + m, "tanh", "uniform", "adam", 3e-4, 0, 0, 1));
+            long w1 = System.nanoTime(), p1 = os.getProcessCpuTime(), m1 = threads.getCurrentThreadCpuTime();
+            if (m < 0) continue;
+            wall[m] = (w1 - w0) / 1e9;
+            proc[m] = (p1 - p0) / 1e9;
+            main[m] = (m1 - m0) / 1e9;
+            System.out.printf("model %d: wall %.2f s, process CPU %.2f s, main-thread CPU %.2f s (%.2f ms/iteration); "
+                    + "epoch 1 %s%n", m + 1, wall[m], proc[m], main[m], main[m] * 1e3 / iterations, checkpoints.get(0).metrics());
+        }
+        System.out.printf("RESULT %s model-epoch: median wall %.2f s, process CPU %.2f s, main-thread CPU %.2f s; "
+                + "load average at end: %s%n", arch, median(wall), median(proc), median(main), loadAverage());
         if (Boolean.getBoolean("bench.threadDump")) threadDump();
     }
 

@@ -49,11 +49,15 @@ class PermutationInvarianceTest {
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(savedThreads[2]);
     }
 
-    /** Both activations, dense and conv layers, and one model trained with dropout (inference runs without). */
+    /**
+     * Both activations, dense and conv layers, and one model trained with dropout (inference runs without). The
+     * dropout model gets 6 epochs: at 3, its training accuracy over 16 seeds averaged 0.19 (NCHW layers) and 0.18
+     * (NHWC), under the 0.2 this test asks for, and seed 5 passed by luck until the NHWC layout drew other masks.
+     */
     static Stream<Arguments> trainedModels() {
         return Stream.of(
                 Arguments.of("tetris-mlp", "relu", 0.0, 1e-2, 40),
-                Arguments.of("cnn-s", "tanh", 0.5, 3e-3, 3),
+                Arguments.of("cnn-s", "tanh", 0.5, 3e-3, 6),
                 Arguments.of("cnn-s3", "tanh", 0.0, 3e-3, 3),
                 Arguments.of("cnn-unterthiner", "relu", 0.0, 3e-3, 3));
     }

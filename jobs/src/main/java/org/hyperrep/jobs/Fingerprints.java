@@ -13,7 +13,9 @@ final class Fingerprints {
 
     static String of(String configText, ZooManifest zoo) {
         StringBuilder s = new StringBuilder(configText).append('|').append(zoo.name());
-        zoo.builds().forEach(b -> s.append('|').append(b.runId()).append(':').append(b.modelsTrained()));
+        // a build that trained nothing (a rerun of a finished plan) does not change the zoo
+        zoo.builds().stream().filter(b -> b.modelsTrained() > 0)
+                .forEach(b -> s.append('|').append(b.runId()).append(':').append(b.modelsTrained()));
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 8);

@@ -67,7 +67,7 @@ final class PredictJob implements Callable<Integer> {
 
     static final StructType INPUT = new StructType().add("input", DataTypes.StringType, false)
             .add("model_id", DataTypes.StringType, false).add("epoch", DataTypes.IntegerType, true)
-            .add("weights", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+            .add("weights", DataTypes.createArrayType(DataTypes.FloatType, true), false);
 
     @Override
     public Integer call() throws IOException {
@@ -165,7 +165,7 @@ final class PredictJob implements Callable<Integer> {
                 }
                 Dataset<Row> rows = d.select(lit(w).as("input"), col("model_id"),
                         (Arrays.asList(d.columns()).contains("epoch") ? col("epoch") : lit(null)).cast("int").as("epoch"),
-                        col("weights").cast(DataTypes.createArrayType(DataTypes.FloatType, false)).as("weights"));
+                        col("weights").cast(DataTypes.createArrayType(DataTypes.FloatType, true)).as("weights"));
                 all = all == null ? rows : all.unionByName(rows);
             }
         }

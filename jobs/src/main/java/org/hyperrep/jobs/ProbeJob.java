@@ -87,8 +87,9 @@ final class ProbeJob implements Callable<Integer> {
 
     /** One embedding feature set: where it is, its name in the table. */
     record Embedding(String uri, String name) {
+        /** URI=NAME: the first '=' after the URI's last '/' (directory names may hold '=', e.g. sweep cells). */
         static Embedding parse(String spec, String defaultName) {
-            int eq = spec.lastIndexOf('=');
+            int eq = spec.indexOf('=', spec.lastIndexOf('/') + 1);
             return eq > 0 ? new Embedding(spec.substring(0, eq), spec.substring(eq + 1)) : new Embedding(spec, defaultName);
         }
     }

@@ -21,21 +21,24 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 final class Layers {
     private Layers() { }
 
-    /** A convolution without activation (the zoo CNNs pool before the nonlinearity). */
+    /*
+     * Convolutions are always linear; their nonlinearity is a separate activation layer (same function, same
+     * parameters). Reason: with DL4J 1.0.0-M2.1's oneDNN helper and NHWC layers (LayeredArchitecture.FORMAT), a
+     * convolution with a built-in ReLU computed wrong gradients (wrong by up to 3x the gradient's magnitude, for
+     * its own bias and weights and everything below it), while tanh, sigmoid and gelu were right and so was ReLU
+     * in an ActivationLayer. OneDnnHelpersTest and ArchitectureFormatTest check every activation.
+     */
+
+    /** A convolution without activation; {@link #activation} adds the nonlinearity where the network has one. */
     static ConvolutionLayer linearConv(String name, int filters, int kernel) {
         return new ConvolutionLayer.Builder(kernel, kernel).name(name).nOut(filters)
                 .activation(Activation.IDENTITY).build();
     }
 
-    /** A convolution followed by the factors' activation (the builder's default). */
-    static ConvolutionLayer conv(String name, int filters, int kernel) {
-        return new ConvolutionLayer.Builder(kernel, kernel).name(name).nOut(filters).build();
-    }
-
-    /** A stride-2 convolution without padding (Keras' default 'valid'): output size ⌊(in − kernel)/2⌋ + 1. */
+    /** A linear stride-2 convolution without padding (Keras' default 'valid'): output ⌊(in − kernel)/2⌋ + 1. */
     static ConvolutionLayer validConvStride2(String name, int filters, int kernel) {
         return new ConvolutionLayer.Builder(kernel, kernel).stride(2, 2).convolutionMode(ConvolutionMode.Truncate)
-                .name(name).nOut(filters).build();
+                .name(name).nOut(filters).activation(Activation.IDENTITY).build();
     }
 
     static SubsamplingLayer maxPool2() {

@@ -42,8 +42,29 @@ final class SmallCnn extends LayeredArchitecture {
         list.layer(Layers.maxPool2());                        // 8 → 4
         list.layer(Layers.activation(factors));
         Layers.dropout(list, factors);
-        list.layer(Layers.conv("conv3", 4, 2));             // 4 → 3, no dropout here (as the reference)
+        list.layer(Layers.linearConv("conv3", 4, 2));       // 4 → 3, no dropout here (as the reference)
+        list.layer(Layers.activation(factors));
         list.layer(Layers.dense("dense1", 20, true));        // the input type inserts the 4·3·3 flatten
+        Layers.dropout(list, factors);
+        list.layer(Layers.softmaxOutput("dense2", 10, true));
+    }
+
+    @Override
+    boolean hasFusedLayers() { return true; }
+
+    /**
+     * The same network with each conv [→ pool] → act run as one {@link FusedConvLayer}: 5 DL4J layers instead of 10
+     * (without dropout), no NHWC permutes.
+     */
+    @Override
+    void addFusedLayers(NeuralNetConfiguration.ListBuilder list, GeneratingFactors factors) {
+        var act = TrainingRecipe.activation(factors.activation());
+        list.layer(FusedConvLayer.of("conv1", 8, 5, true, act, false));   // 28 → 24 → 12; first layer: no dL/dx
+        Layers.dropout(list, factors);
+        list.layer(FusedConvLayer.of("conv2", 6, 5, true, act, true));    // 12 → 8 → 4
+        Layers.dropout(list, factors);
+        list.layer(FusedConvLayer.of("conv3", 4, 2, false, act, true));   // 4 → 3
+        list.layer(Layers.dense("dense1", 20, true));
         Layers.dropout(list, factors);
         list.layer(Layers.softmaxOutput("dense2", 10, true));
     }

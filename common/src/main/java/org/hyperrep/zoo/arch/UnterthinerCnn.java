@@ -27,6 +27,7 @@ final class UnterthinerCnn extends LayeredArchitecture {
     void addLayers(NeuralNetConfiguration.ListBuilder list, GeneratingFactors factors) {
         for (String conv : new String[]{"conv1", "conv2", "conv3"}) {
             list.layer(Layers.validConvStride2(conv, 16, 3));
+            list.layer(Layers.activation(factors));
             Layers.dropout(list, factors);
         }
         list.layer(Layers.globalAveragePool());

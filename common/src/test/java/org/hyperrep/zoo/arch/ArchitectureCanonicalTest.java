@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.hyperrep.zoo.arch.ArchFixtures.factors;
+import static org.hyperrep.zoo.arch.ArchFixtures.nchwActivation;
 import static org.hyperrep.zoo.arch.ArchFixtures.network;
 import static org.hyperrep.zoo.arch.ArchFixtures.randomInput;
 import static org.junit.jupiter.api.Assertions.*;
@@ -139,14 +140,16 @@ class ArchitectureCanonicalTest {
     void convKernelIndicesAreCrossCorrelationOffsetsLikePyTorch() {
         // out[y][x] = sum_{kh,kw} W[kh][kw] · in[y + kh][x + kw]: a single 1 at (kh = 1, kw = 3) copies the
         // input pixel (10, 12) to output (9, 9) — neither flipped (true convolution) nor transposed.
+        // On the DL4J-layer form, whose conv1 output is the raw convolution (FusedConvLayerTest: same function).
         Architecture a = Architectures.byName("cnn-s");
-        MultiLayerNetwork net = network(a, factors(25));
+        MultiLayerNetwork net = ArchFixtures.dl4jNetwork(a, factors(25));
         float[] c = new float[a.parameterCount()];
         c[1 * 5 + 3] = 1f;
         a.fromCanonical(net, c);
         INDArray image = Nd4j.zeros(DataType.FLOAT, 1, 1, 28, 28);
         image.putScalar(new long[]{0, 0, 10, 12}, 1f);
-        INDArray conv1 = net.feedForward(image, false).get(net.getLayer("conv1").getIndex() + 1);
+        int conv1Index = net.getLayer("conv1").getIndex();
+        INDArray conv1 = nchwActivation(net, conv1Index, net.feedForward(image, false).get(conv1Index + 1));
         assertArrayEquals(new long[]{1, 8, 24, 24}, conv1.shape());
         assertEquals(1f, conv1.getFloat(0, 0, 9, 9));
         assertEquals(1.0, conv1.sumNumber().doubleValue(), 0.0);
@@ -161,7 +164,6 @@ class ArchitectureCanonicalTest {
         float[] random = a.toCanonical(net);
         LayerLayout dense1 = a.layout().layer("dense1");
         INDArray x = randomInput(a, 2, 27);
-        int conv3Index = net.getLayer("conv3").getIndex();
         int dense1Index = net.getLayer("dense1").getIndex();
         for (int[] cp : new int[][]{{0, 0}, {1, 4}, {2, 5}, {3, 8}, {0, 7}}) {
             float[] c = random.clone();
@@ -169,7 +171,8 @@ class ArchitectureCanonicalTest {
             c[dense1.offset() + cp[0] * 9 + cp[1]] = 1f;
             a.fromCanonical(net, c);
             List<INDArray> acts = net.feedForward(x, false);
-            INDArray conv3 = acts.get(conv3Index + 1);           // [n, 4, 3, 3], after tanh
+            // conv3 after its tanh (the activation layer that feeds dense1): [n, 4, 3, 3]
+            INDArray conv3 = nchwActivation(net, dense1Index - 1, acts.get(dense1Index));
             INDArray hidden = acts.get(dense1Index + 1);         // [n, 20], after tanh
             assertArrayEquals(new long[]{2, 4, 3, 3}, conv3.shape());
             for (int n = 0; n < 2; n++) {

@@ -113,10 +113,23 @@ class ArchitectureFactorsTest {
     void activationReachesEveryNonlinearityAndTheOutputIsSoftmaxNll() {
         for (String act : TrainingRecipe.ACTIVATIONS) {
             Class<?> expected = TrainingRecipe.activation(act).getActivationFunction().getClass();
-            MultiLayerConfiguration cnn = Architectures.byName("cnn-s").configuration(factors(1, act, "uniform", "adam", 0));
+            LayeredArchitecture cnnS = (LayeredArchitecture) Architectures.byName("cnn-s");
+            // The zoo's form: conv [→ pool] → act fused into FusedConvLayers carrying the activation.
+            List<Layer> fused = layers(cnnS.configuration(factors(1, act, "uniform", "adam", 0)));
+            for (String conv : List.of("conv1", "conv2", "conv3")) {
+                FusedConvLayer fl = assertInstanceOf(FusedConvLayer.class, named(fused, conv));
+                assertInstanceOf(expected, fl.getActivationFn(), act);
+                assertEquals(conv.equals("conv3") ? 0 : 2, fl.getPool(), "pooling before the activation");
+            }
+            assertEquals(0, fused.stream().filter(l -> l instanceof ActivationLayer).count());
+            // The DL4J-layer form it is tested against: linear convolutions, activation layers after the pooling.
+            MultiLayerConfiguration cnn = cnnS.configuration(factors(1, act, "uniform", "adam", 0),
+                    LayeredArchitecture.FORMAT);
             List<Layer> ls = layers(cnn);
             long activationLayers = ls.stream().filter(l -> l instanceof ActivationLayer).count();
-            assertEquals(2, activationLayers, "act after pool1 and pool2");
+            // Convolutions are linear; their nonlinearity is an activation layer (see Layers: DL4J's oneDNN
+            // helper got ReLU gradients wrong inside NHWC convolutions).
+            assertEquals(3, activationLayers, "act after pool1, pool2 and conv3");
             for (Layer l : ls) {
                 if (l instanceof ActivationLayer al) assertInstanceOf(expected, al.getActivationFn(), act);
                 if (l instanceof DenseLayer dl) assertInstanceOf(expected, dl.getActivationFn(), act);
@@ -124,14 +137,20 @@ class ArchitectureFactorsTest {
             BaseLayer conv1 = (BaseLayer) ls.get(0);
             assertEquals("conv1", conv1.getLayerName());
             assertEquals("identity", conv1.getActivationFn().toString(), "pooling comes before the activation");
-            assertInstanceOf(expected, ((BaseLayer) named(ls, "conv3")).getActivationFn());
+            assertEquals("identity", ((BaseLayer) named(ls, "conv3")).getActivationFn().toString());
+            assertInstanceOf(ActivationLayer.class, ls.get(ls.indexOf(named(ls, "conv3")) + 1), "act after conv3");
             OutputLayer out = (OutputLayer) ls.get(ls.size() - 1);
             assertInstanceOf(ActivationSoftmax.class, out.getActivationFn());
             assertInstanceOf(LossMCXENT.class, out.getLossFn());
         }
         MultiLayerConfiguration unt = Architectures.byName("cnn-unterthiner")
                 .configuration(factors(1, "sigmoid", "uniform", "adam", 0));
-        assertInstanceOf(ActivationSigmoid.class, ((BaseLayer) named(layers(unt), "conv2")).getActivationFn());
+        List<Layer> uls = layers(unt);
+        for (String conv : List.of("conv1", "conv2", "conv3")) {
+            assertEquals("identity", ((BaseLayer) named(uls, conv)).getActivationFn().toString(), conv);
+            Layer next = uls.get(uls.indexOf(named(uls, conv)) + 1);
+            assertInstanceOf(ActivationSigmoid.class, ((ActivationLayer) next).getActivationFn(), "act after " + conv);
+        }
     }
 
     private static Layer named(List<Layer> ls, String name) {
