@@ -94,6 +94,13 @@ public final class ProbeSuite {
             }
             Dataset<Row> validation = data.filter(col("split").equalTo("validation")).select(keep.toArray(Column[]::new));
             Dataset<Row> test = data.filter(col("split").equalTo("test")).select(keep.toArray(Column[]::new));
+            // Every L-BFGS or boosting iteration is a Spark job with one task per partition: the few thousand rows
+            // of a zoo in the (shuffle-sized) partitions of a join make the task overhead dominate. One partition
+            // per core is enough for probe-sized data.
+            int parallelism = rows.sparkSession().sparkContext().defaultParallelism();
+            train = train.coalesce(parallelism);
+            validation = validation.coalesce(parallelism);
+            test = test.coalesce(parallelism);
             for (Dataset<Row> d : List.of(train, validation, test)) d.persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 long trainRows = train.count();
