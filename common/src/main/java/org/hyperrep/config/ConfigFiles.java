@@ -42,7 +42,7 @@ public final class ConfigFiles {
             source = file.getPath();
             if (!file.isFile()) throw new BadInputException("config file " + file + " does not exist");
             try {
-                user = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+                user = ConfigFactory.parseFile(file.getAbsoluteFile(), ConfigParseOptions.defaults().setAllowMissing(false));
             } catch (ConfigException e) {
                 throw new BadInputException("config file " + file + " cannot be parsed: " + e.getMessage(), e);
             }

@@ -67,9 +67,20 @@ public final class Plots {
         }
         int cols = Math.min(o.panelColumns(), charts.size());
         int rows = (charts.size() + cols - 1) / cols;
+        // XChart's own grid (BitmapEncoder.saveBitmap(list, rows, cols, ...)) needs rows × cols charts exactly
+        java.awt.image.BufferedImage grid = new java.awt.image.BufferedImage(cols * o.panelWidth(),
+                rows * o.panelHeight(), java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = grid.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+        for (int i = 0; i < charts.size(); i++) {
+            g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % cols) * o.panelWidth(),
+                    (i / cols) * o.panelHeight(), null);
+        }
+        g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
+            javax.imageio.ImageIO.write(grid, "png", out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode the predicted-vs-true plot", e);
         }

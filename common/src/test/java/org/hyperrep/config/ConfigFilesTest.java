@@ -35,6 +35,23 @@ class ConfigFilesTest {
     }
 
     @Test
+    void includesResolveBesideTheFileAndAMissingOneIsRefused() throws Exception {
+        Files.createDirectories(dir.resolve("zoos"));
+        Files.writeString(dir.resolve("zoos/base.conf"), MINIMAL);
+        Files.writeString(dir.resolve("zoos/small.conf"), "include required(\"base.conf\")\nzoo.training.epochs = 2\n");
+        ZooConfig z = ZooConfig.from(ConfigFiles.load(dir.resolve("zoos/small.conf").toFile(), List.of()));
+        assertEquals("t", z.name());
+        assertEquals(2, z.training().epochs());
+        // a config given by a relative path (as users type it) resolves its includes beside itself too
+        File relative = java.nio.file.Path.of("").toAbsolutePath().relativize(dir.resolve("zoos/small.conf")).toFile();
+        assertEquals("t", ZooConfig.from(ConfigFiles.load(relative, List.of())).name());
+        Files.writeString(dir.resolve("zoos/broken.conf"), "include required(\"nothere.conf\")\n");
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> ConfigFiles.load(dir.resolve("zoos/broken.conf").toFile(), List.of()));
+        assertTrue(e.getMessage().contains("nothere.conf") && e.getMessage().contains("broken.conf"), e.getMessage());
+    }
+
+    @Test
     void overridesWinOverTheFile() throws Exception {
         Config c = ConfigFiles.load(write(MINIMAL), List.of("zoo.training.epochs=3", "zoo.factors.seeds=[1,2,3]"));
         ZooConfig z = ZooConfig.from(c);

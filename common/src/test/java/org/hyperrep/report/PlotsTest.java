@@ -24,6 +24,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlotsTest {
 
     @Test
+    void predictedVsTrueLaysAnyNumberOfFeatureSetsOnAGrid() throws IOException {
+        ReportOptions o = ReportOptions.defaults();
+        for (int sets = 1; sets <= 5; sets++) {
+            List<FeatureSetPredictions> p = new ArrayList<>();
+            for (int i = 0; i < sets; i++) {
+                p.add(new FeatureSetPredictions("F" + i, new double[]{0.1, 0.5, 0.9}, new double[]{0.2, 0.4, 0.8}));
+            }
+            var img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(Plots.predictedVsTrue(p, o)));
+            int cols = Math.min(o.panelColumns(), sets);
+            assertEquals(cols * o.panelWidth(), img.getWidth(), sets + " feature sets");
+            assertEquals((sets + cols - 1) / cols * o.panelHeight(), img.getHeight(), sets + " feature sets");
+        }
+    }
+
+    @Test
     void quantileBinsHoldEqualSharesAndLabelTheirRanges() {
         double[] v = new double[100];
         for (int i = 0; i < 100; i++) v[i] = i + 1;

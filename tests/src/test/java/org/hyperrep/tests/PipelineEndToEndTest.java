@@ -141,4 +141,35 @@ class PipelineEndToEndTest {
         Matcher m = Pattern.compile("out of distribution").matcher(Files.readString(Path.of(ood, "report.html")));
         assertTrue(m.find());
     }
+
+    @Test
+    void aSweepComparesItsCellsAndSkipsThemOnRerun() throws Exception {
+        String sweep = tmp.resolve("sweep").toString();
+        String config = new File(PipelineEndToEndTest.class.getResource("/sweeps/tetris-tiny-ablation.conf").toURI()).getPath();
+        String[] args = {"sweep", "--config", config, "--out", sweep, "--master", "local[2]",
+                "--set", "pipeline.zoo=\"" + Path.of(run, "zoo") + "\""};
+        Cli.ok(args);
+        for (String cell : List.of("base", "gamma=0")) {
+            Path dir = Path.of(sweep, "cells", cell);
+            assertTrue(Files.exists(dir.resolve("encoder/provenance.json")), cell);
+            assertTrue(Files.exists(dir.resolve("embeddings/_provenance.json")), cell);
+            assertTrue(Files.exists(dir.resolve("probe/_provenance.json")), cell);
+        }
+        for (String cell : List.of("base", "gamma=0")) {
+            double gamma = org.hyperrep.store.Json.MAPPER.readTree(Path.of(sweep, "cells", cell, "encoder", "encoder.json")
+                    .toFile()).path("encoder").path("spec").path("gamma").asDouble(-1);
+            assertEquals(cell.equals("base") ? 0.5 : 0.0, gamma, cell);
+        }
+        String csv = Files.readString(Path.of(sweep, "comparison", "results.csv"));
+        assertTrue(csv.startsWith("target,metric,W,s(W),stats+GBT,base,gamma=0"), csv);
+        assertTrue(Files.readString(Path.of(sweep, "comparison", "report.html")).contains("gamma=0"));
+        // finished cells are skipped: a rerun rewrites no encoder, embedding or probe result
+        long encoder = new File(sweep, "cells/gamma=0/encoder/model.zip").lastModified();
+        long probe = new File(sweep, "cells/gamma=0/probe/_provenance.json").lastModified();
+        long baselines = new File(sweep, "baselines/_provenance.json").lastModified();
+        Cli.ok(args);
+        assertEquals(encoder, new File(sweep, "cells/gamma=0/encoder/model.zip").lastModified());
+        assertEquals(probe, new File(sweep, "cells/gamma=0/probe/_provenance.json").lastModified());
+        assertEquals(baselines, new File(sweep, "baselines/_provenance.json").lastModified());
+    }
 }
