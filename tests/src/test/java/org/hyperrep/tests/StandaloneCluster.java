@@ -108,21 +108,58 @@ final class StandaloneCluster implements AutoCloseable {
         cmd.addAll(List.of(hyperrepArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Map<String, String> e = pb.environment();
-        e.put("SPARK_HOME", home.toString());
-        e.put("SPARK_LOCAL_IP", "127.0.0.1");
-        e.put("MASTER_URL", masterUrl());
-        e.put("HYPERREP_JAR", distJar().toString());
-        e.put("DRIVER_MEMORY", "1g");
-        e.put("EXECUTOR_MEMORY", "1g");
-        e.put("EXECUTOR_CORES", "1");
-        e.put("TASK_CPUS", "1");
-        e.putAll(env);
+        pb.environment().putAll(submitEnvironment());
+        pb.environment().putAll(env);
         Process p = pb.start();
         synchronized (others) {
             others.add(p);
         }
         return p;
+    }
+
+    /**
+     * What {@code deploy/submit-standalone.sh} needs to submit to this cluster: the Spark home, the master, the
+     * application jar, and resources that fit 1-core workers. {@link #main} writes it as a shell file for scripts.
+     */
+    Map<String, String> submitEnvironment() {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("SPARK_HOME", home.toString());
+        e.put("SPARK_LOCAL_IP", "127.0.0.1");
+        e.put("MASTER_URL", masterUrl());
+        e.put("HYPERREP_JAR", distJar().toAbsolutePath().toString());
+        e.put("DRIVER_MEMORY", "1g");
+        e.put("EXECUTOR_MEMORY", "1g");
+        e.put("EXECUTOR_CORES", "1");
+        e.put("TASK_CPUS", "1");
+        return e;
+    }
+
+    /**
+     * The cluster for scripts (bench/scaling): {@code StandaloneCluster WORK_DIR WORKERS [CORES_EACH] [MEMORY_EACH]}
+     * starts a Master and WORKERS Workers under WORK_DIR (logs in WORK_DIR/logs), writes {@link #submitEnvironment}
+     * to WORK_DIR/cluster.env once every Worker is ALIVE, and runs until it is killed (SIGTERM/SIGINT stop every
+     * daemon and executor through the shutdown hook). Needs the test classpath and the system properties the
+     * failsafe run sets (hyperrep.root, hyperrep.jvm.opens, hyperrep.dist.jar, hyperrep.spark.classpath).
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: StandaloneCluster WORK_DIR WORKERS [CORES_EACH=1] [MEMORY_EACH=2g]");
+            System.exit(64);
+        }
+        Path work = Path.of(args[0]).toAbsolutePath();
+        int workers = Integer.parseInt(args[1]);
+        int cores = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        String memory = args.length > 3 ? args[3] : "2g";
+        Path envFile = work.resolve("cluster.env");
+        Files.deleteIfExists(envFile);
+        StandaloneCluster c = start(work, work.resolve("logs"), workers, cores, memory);
+        StringBuilder sb = new StringBuilder();
+        c.submitEnvironment().forEach((k, v) -> sb.append("export ").append(k).append("='").append(v).append("'\n"));
+        Path tmp = work.resolve("cluster.env.tmp");
+        Files.writeString(tmp, sb.toString());
+        Files.move(tmp, envFile, StandardCopyOption.ATOMIC_MOVE); // a reader never sees half a file
+        System.out.println("cluster up: " + c.masterUrl() + " with " + workers + " workers; " + envFile);
+        Thread.currentThread().join(); // until killed; the shutdown hook tears the cluster down
     }
 
     /** Kills worker {@code i} (1-based) and every process it started (its executors) with SIGKILL. */

@@ -54,8 +54,10 @@ class StandaloneClusterIT {
     }
 
     /**
-     * zoo build → train (parameter averaging over both executors) → embed. Each stage is one spark-submit and its
-     * checks; a later stage (probe) is one more {@link #submit} call plus its checks.
+     * zoo build → train (parameter averaging over both executors) → embed → probe, each stage one spark-submit and
+     * its checks. The zoo is tiny (24 models; the test split is a model or two), so the probe figures mean nothing
+     * here and the probe grids are cut to a few values: what the stage shows is that the MLlib probes run on the
+     * cluster and every table and report gets written. Probe quality is PipelineEndToEndTest's business.
      */
     @Test
     @Order(1)
@@ -63,6 +65,7 @@ class StandaloneClusterIT {
         String zoo = tmp.resolve("zoo").toString();
         String encoder = tmp.resolve("encoder").toString();
         String embeddings = tmp.resolve("embeddings").toString();
+        Path probe = tmp.resolve("probe");
 
         submit("zoo-build", Map.of(), "zoo", "build", "--config", Zoos.config("tetris-tiny.conf"), "--out", zoo,
                 "--set", "zoo.factors.seeds={from=1,to=6}", "--set", "zoo.build.models-per-commit=12");
@@ -91,6 +94,33 @@ class StandaloneClusterIT {
         assertEquals(e.count(), e.select("model_id", "epoch").distinct().count(), "no duplicate embeddings");
         assertEquals(16, e.first().getList(3).size(), "latent width of tetris-small");
         assertTrue(Files.exists(Path.of(embeddings, "_provenance.json")));
+
+        // MLlib probes fitted by the executors: every feature set × every target that varies in the zoo
+        submit("probe", Map.of(), "probe", "--zoo", zoo, "--embeddings", embeddings + "=E_cD", "--out", probe.toString(),
+                // two λ so that one is still chosen on validation; each extra value is ~10 more Spark jobs
+                "--set", "probe.ridge-lambdas=[1,1e-2]", "--set", "probe.logistic-reg-params=[1e-2]",
+                "--set", "probe.gbt.max-iter=5");
+        Dataset<Row> results = Zoos.spark().read().parquet(probe.resolve("probe-results").toString());
+        assertEquals(Set.of("W", "s(W)", "stats+GBT", "E_cD"), distinct(results, "feature_set"));
+        // tetris-tiny varies activation and optimizer; epoch, accuracy and gap vary by training
+        assertEquals(Set.of("epoch", "test_accuracy", "generalization_gap", "activation", "optimizer"),
+                distinct(results, "target"));
+        assertEquals(4 * 5, results.count(), "one row per feature set x target");
+        for (Row r : results.collectAsList()) {
+            double m = r.getAs("test_metric");
+            assertTrue(Double.isFinite(m), "finite test metric " + r);
+            if (r.<String>getAs("kind").equals("classification")) assertTrue(m >= 0 && m <= 100, "accuracy in % " + r);
+        }
+        long testRows = Zoos.rows(zoo).filter(col("split").equalTo("test").and(col("status").equalTo("ok"))).count();
+        assertEquals(testRows * 4 * 5, Zoos.spark().read().parquet(probe.resolve("predictions").toString()).count(),
+                "one prediction per test checkpoint, feature set and target");
+        String md = Files.readString(probe.resolve("report.md"));
+        for (String s : List.of("W", "s(W)", "stats+GBT", "E_cD", "activation", "Kendall")) {
+            assertTrue(md.contains(s), "report.md shows " + s + ":\n" + md);
+        }
+        String html = Files.readString(probe.resolve("report.html"));
+        assertTrue(html.contains("E_cD") && html.contains("data:image/png;base64,"), "report.html with its plots inline");
+        assertTrue(Files.exists(probe.resolve("_provenance.json")));
     }
 
     /**
@@ -143,6 +173,12 @@ class StandaloneClusterIT {
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
         }
         return events;
+    }
+
+    private static Set<String> distinct(Dataset<Row> d, String column) {
+        Set<String> out = new HashSet<>();
+        d.select(column).distinct().collectAsList().forEach(r -> out.add(r.getString(0)));
+        return out;
     }
 
     /** Stage name → executor ids of its finished tasks, from Spark's event log. */
