@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ShippedConfigsTest {
     private static final Map<String, Integer> MODELS = Map.of(
             "tetris-seed", 1000, "tetris-seed-small", 30, "tetris-hyp", 256 * 4, "tetris-hyp-small", 64,
-            "fmnist-seed", 1000, "fmnist-seed-small", 8, "fmnist-hyp", 256, "fmnist-hyp-small", 16);
+            "fmnist-seed", 1000, "fmnist-seed-small", 8, "fmnist-hyp", 256, "fmnist-hyp-small", 16,
+            "bench-cnn-s-fmnist", 4);
 
     @Test
     void zooConfigsPlanTheirModels() {
@@ -24,6 +25,20 @@ class ShippedConfigsTest {
             String name = f.getName().replace(".conf", "");
             assertEquals(name, zoo.name(), f + ": zoo.name matches the file name");
             assertEquals(MODELS.get(name), ZooPlan.plan(zoo).size(), f.getName());
+        }
+    }
+
+    @Test
+    void pipelineAndSweepConfigsLoadWithEveryStage() {
+        com.typesafe.config.Config demo = ConfigFiles.load(new File("../conf/pipelines/tetris-demo.conf"), List.of());
+        assertEquals("tetris-hyp-small", ZooConfig.from(demo).name(), "the demo builds the small Tetris Hyp zoo");
+        assertEquals("attention", demo.getString("encoder.architecture"));
+        assertEquals(20, ProbeConfig.from(demo).gbt().maxIter());
+        SweepSpec sweep = SweepSpec.from(ConfigFiles.load(new File("../conf/sweeps/tetris-ablation.conf"), List.of()));
+        assertEquals(List.of("base", "architecture=mlp", "latent-dim=8", "latent-dim=32", "gamma=0", "gamma=1",
+                "permutation=false", "erasing=false", "noise=0.05"), sweep.cells().stream().map(SweepSpec.Cell::name).toList());
+        for (File f : new File("../conf/encoders").listFiles((d, n) -> n.endsWith(".conf"))) {
+            org.hyperrep.encoder.EncoderConfig.from(ConfigFiles.load(f, List.of()));
         }
     }
 }
