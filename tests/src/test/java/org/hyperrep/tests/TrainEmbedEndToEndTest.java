@@ -70,9 +70,8 @@ class TrainEmbedEndToEndTest {
                 first, last, r2, hs.get(0).get("train").get("total").asDouble(), sparkLast,
                 hs.get(11).get("validation").get("reconstruction_r2").asDouble());
         assertTrue(last < 0.8 * first, "loss falls: " + first + " -> " + last);
-        // Held-out reconstruction improves. (It is not yet positive after 12 short epochs: see the issue note.)
-        double r2First = hl.get(0).get("validation").get("reconstruction_r2").asDouble();
-        assertTrue(r2 > r2First + 0.3, "held-out reconstruction R² " + r2First + " -> " + r2);
+        // the attention encoder reconstructs held-out models better than their mean (about +0.2 after 12 epochs)
+        assertTrue(r2 > 0, "held-out reconstruction R² " + r2);
         assertTrue(sparkLast < 0.8 * hs.get(0).get("train").get("total").asDouble(), "spark loss falls");
         // parameter averaging over 2 workers makes about half as many effective updates per epoch
         assertTrue(sparkLast < 2 * last, "comparable: local " + last + ", spark " + sparkLast);
