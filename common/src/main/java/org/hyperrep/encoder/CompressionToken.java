@@ -15,7 +15,10 @@ import java.util.Objects;
  * Prepends a learned compression token to a token sequence (METHOD.md §4): [batch, T·d] → [batch, (T+1)·d].
  * After the encoder blocks, position 0 carries the summary of the whole model that becomes the embedding.
  *
- * <p>Parameter: {@code token} [1, dModel].
+ * <p>Parameter: {@code token} [1, dModel], initialised N(0, 0.3²), the scale of the encoder's position embeddings
+ * (see {@link PositionEmbedding}). The paper's reference code draws both from N(0, 1); at that scale the constant
+ * part of position 0 dominated the readout, pushing the tanh bottleneck towards saturation (|z| ≈ 0.6 at init) and
+ * making the projection head's batch norm ill-conditioned.
  */
 public class CompressionToken extends TokenLayerConf {
     @JsonProperty
@@ -32,7 +35,7 @@ public class CompressionToken extends TokenLayerConf {
     }
 
     @Override
-    List<ParamSpec> paramSpecs() { return List.of(ParamSpec.embedding("token", dModel)); }
+    List<ParamSpec> paramSpecs() { return List.of(ParamSpec.embedding("token", dModel, HyperRepresentationModel.ENCODER_POSITION_STD)); }
 
     @Override
     public long inputSize() { return (long) tokens * dModel; }

@@ -11,6 +11,7 @@ import org.hyperrep.store.HadoopFiles;
 import org.hyperrep.store.Json;
 import org.hyperrep.weights.ViewGenerator;
 import org.hyperrep.weights.WeightLayout;
+import org.hyperrep.zoo.Nd4jThreads;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -85,6 +86,8 @@ public final class EncoderTrainer {
                     + " samples, fewer than one minibatch (encoder.training.batch-size = " + t.batchSize() + ")");
         }
         ViewGenerator views = new ViewGenerator(layout, config.augmentation());
+        int threads = t.threadsPerTask();
+        Nd4jThreads.limit(threads);   // the driver (local engine, monitoring) and, in local mode, the Spark tasks
         ComputationGraph graph;
         State state = resumable(fingerprint);
         if (state != null) {
@@ -115,7 +118,7 @@ public final class EncoderTrainer {
             EpochBatches batches = new EpochBatches(train.size(), t.batchSize(), spec.seed(), epoch);
             if (sparkNet != null) {
                 sparkNet.getNetwork().setLearningRate(lr);
-                sparkNet.fitMultiDataSet(sparkBatches(samples, batches, views, epoch, spec));
+                sparkNet.fitMultiDataSet(sparkBatches(samples, batches, views, epoch, spec, threads));
                 graph = sparkNet.getNetwork();
             } else {
                 graph.setLearningRate(lr);
@@ -128,10 +131,11 @@ public final class EncoderTrainer {
             LossMonitor.Losses va = LossMonitor.measure(graph, monitorVal, views, spec, t.batchSize(), false);
             EpochRecord rec = new EpochRecord(epoch, lr, secs, batches.batches() * t.batchSize() / secs, tr, va);
             history.add(rec);
+            double monitorSecs = (System.nanoTime() - start) / 1e9 - secs;
             LOG.info(String.format("epoch %d/%d: train loss %.5f (contrastive %.4f, reconstruction %.5f, R² %.3f), "
-                            + "validation loss %.5f (R² %.3f), %.1f samples/s, lr %.2e", epoch, t.epochs(), tr.total(),
-                    tr.contrastive(), tr.reconstruction(), tr.reconstructionR2(), va.total(), va.reconstructionR2(),
-                    rec.samplesPerSecond(), lr));
+                            + "validation loss %.5f (R² %.3f), %.1f samples/s (training; monitoring took %.1f s), lr %.2e", epoch, t.epochs(),
+                    tr.total(), tr.contrastive(), tr.reconstruction(), tr.reconstructionR2(), va.total(),
+                    va.reconstructionR2(), rec.samplesPerSecond(), monitorSecs, lr));
             if (tr.total() < best - 1e-12) {
                 best = tr.total();
                 sinceBest = 0;
@@ -177,13 +181,18 @@ public final class EncoderTrainer {
     }
 
     private static JavaRDD<MultiDataSet> sparkBatches(JavaRDD<TrainingSample> samples, EpochBatches batches,
-                                                      ViewGenerator views, int epoch, EncoderSpec spec) {
+                                                      ViewGenerator views, int epoch, EncoderSpec spec,
+                                                      int threads) {
         int partitions = Math.max(1, samples.getNumPartitions());
         return samples.mapToPair(s -> new Tuple2<>(batches.batchOf(s.key()), s))
                 .filter(p -> p._1() >= 0)
                 .groupByKey(partitions)
-                .map(g -> EpochBatches.trainBatch(StreamSupport.stream(g._2().spliterator(), false).toList(),
-                        views, epoch, spec));
+                .map(g -> {
+                    // runs in the executor JVM that fits these batches: limit its ND4J threads there as well
+                    Nd4jThreads.limit(threads);
+                    return EpochBatches.trainBatch(StreamSupport.stream(g._2().spliterator(), false).toList(),
+                            views, epoch, spec);
+                });
     }
 
     /** The encoder's record: what encoder.json holds besides provenance. */

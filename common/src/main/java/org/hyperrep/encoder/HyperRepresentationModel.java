@@ -57,6 +57,11 @@ public final class HyperRepresentationModel {
     /** Name of the projection output on which NT-Xent is computed (present when γ > 0). */
     public static final String PROJECTION = "projection";
 
+    /** Init std of the encoder's position embeddings (see {@link PositionEmbedding}). */
+    static final double ENCODER_POSITION_STD = 0.3;
+    /** Init std of the decoder's position embeddings. */
+    static final double DECODER_POSITION_STD = 0.02;
+
     private HyperRepresentationModel() { }
 
     /** The transformer model, initialised, float precision, Adam(lr) with the spec's weight decay. */
@@ -101,7 +106,7 @@ public final class HyperRepresentationModel {
         String prev = "tokens";
         g.addLayer(prev, new NeuronTokenEmbedding(layout, d), INPUT);
         g.addLayer("compression_token", new CompressionToken(tokens, d), prev);
-        g.addLayer("encoder_positions", new PositionEmbedding(tokens + 1, d), "compression_token");
+        g.addLayer("encoder_positions", new PositionEmbedding(tokens + 1, d, ENCODER_POSITION_STD), "compression_token");
         prev = "encoder_positions";
         for (int i = 0; i < spec.blocks(); i++) {
             String name = "encoder_block_" + i;
@@ -113,8 +118,9 @@ public final class HyperRepresentationModel {
 
         if (spec.hasReconstruction()) {
             g.addLayer("decoder_input", dense(spec.latentDim(), (long) tokens * d, Activation.IDENTITY), EMBEDDING);
-            // follows METHOD.md §4; added to a Dense output it acts as a second bias (T·dModel redundant parameters)
-            g.addLayer("decoder_positions", new PositionEmbedding(tokens, d), "decoder_input");
+            // follows METHOD.md §4; added to a Dense output it acts as a second bias (T·dModel redundant parameters),
+            // so it starts small (PositionEmbedding says why)
+            g.addLayer("decoder_positions", new PositionEmbedding(tokens, d, DECODER_POSITION_STD), "decoder_input");
             prev = "decoder_positions";
             for (int i = 0; i < spec.blocks(); i++) {
                 String name = "decoder_block_" + i;

@@ -14,23 +14,31 @@ import java.util.Objects;
  * have a fixed order (layer by layer, unit by unit), so position tells the blocks which neuron a token is; the
  * permutation augmentation teaches them which differences between neurons of one layer do not matter.
  *
- * <p>Parameter: {@code pos} [1, L·dModel].
+ * <p>Parameter: {@code pos} [1, L·dModel], initialised N(0, initStd²). The encoder's start at 0.3, the scale of
+ * the neuron-token embeddings of real zoo weights (0.1–0.3; the paper's reference code uses N(0, 1)), which makes
+ * the attention position-aware from the first step. At 0.02 (BERT's scale) the blocks were nearly blind to which
+ * position a neuron sits at, so the compression token summed permuted neurons alike and the decoder could not
+ * reconstruct a permuted view better than the mean for many epochs. The decoder's sit directly on the path to the
+ * debedders, where a unit-scale offset would be a large constant error: keep those small.
  */
 public class PositionEmbedding extends TokenLayerConf {
     @JsonProperty
     private int positions;
     @JsonProperty
     private int dModel;
+    @JsonProperty
+    private double initStd;
 
     public PositionEmbedding() { }   // Jackson
 
-    public PositionEmbedding(int positions, int dModel) {
+    public PositionEmbedding(int positions, int dModel, double initStd) {
         this.positions = positions;
         this.dModel = dModel;
+        this.initStd = initStd;
     }
 
     @Override
-    List<ParamSpec> paramSpecs() { return List.of(ParamSpec.embedding("pos", (long) positions * dModel)); }
+    List<ParamSpec> paramSpecs() { return List.of(ParamSpec.embedding("pos", (long) positions * dModel, initStd)); }
 
     @Override
     public long inputSize() { return (long) positions * dModel; }
@@ -43,11 +51,12 @@ public class PositionEmbedding extends TokenLayerConf {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PositionEmbedding p && super.equals(o) && p.positions == positions && p.dModel == dModel;
+        return o instanceof PositionEmbedding p && super.equals(o) && p.positions == positions && p.dModel == dModel
+                && p.initStd == initStd;
     }
 
     @Override
-    public int hashCode() { return Objects.hash(super.hashCode(), positions, dModel); }
+    public int hashCode() { return Objects.hash(super.hashCode(), positions, dModel, initStd); }
 
     static final class Runtime extends TokenLayerRuntime<PositionEmbedding> {
         Runtime(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }

@@ -91,7 +91,7 @@ final class SpecParamInitializer implements ParamInitializer {
         switch (p.init()) {
             case ZERO -> view.assign(0);
             case ONE -> view.assign(1);
-            case EMBEDDING -> view.assign(Nd4j.randn(view.dataType(), view.shape()).muli(0.02));
+            case EMBEDDING -> view.assign(Nd4j.randn(view.dataType(), view.shape()).muli(p.std()));
             case WEIGHT -> {
                 IWeightInit wi = ((TokenLayerConf) conf.getLayer()).getWeightInitFn();
                 if (wi == null) wi = new WeightInitXavier();

@@ -51,7 +51,7 @@ class FullGraphGradientCheckTest {
         Set<String> exclude = Set.of("projection_bn_0_mean", "projection_bn_0_log10stdev");
         GradientChecks.Report r = EncoderGradientCheckTest.check(
                 "full graph, gamma 0.5, 2237 params (own check: every 10th)", g, mds.getFeatures(), mds.getLabels(),
-                exclude, null, 10);
+                exclude, null, 10, GradientChecks.FULL_GRAPH_MIN_ABS_ERROR);
         System.out.println("=== " + r);
     }
 }

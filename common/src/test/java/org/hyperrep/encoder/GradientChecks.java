@@ -22,6 +22,13 @@ final class GradientChecks {
     static final double EPSILON = 1e-6;
     static final double MAX_REL_ERROR = 1e-5;
     static final double MIN_ABS_ERROR = 1e-9;
+    /**
+     * The full graph's floor: its score (≈ 0.4) passes through ~20 layers, and central differences of it carry
+     * round-off of a few 1e-9. Seen on parameters whose true gradient is exactly 0: attention key biases (softmax
+     * ignores a shift shared by a query's scores) and the bias of the dense layer before batch norm (which removes
+     * the mean) got numeric gradients of 1.1e-9 and 2.4e-9 from score differences of 2-5e-15.
+     */
+    static final double FULL_GRAPH_MIN_ABS_ERROR = 1e-8;
     /** The own check reports relative errors only where |analytic| + |numeric| reaches this (round-off floor ~1e-10). */
     static final double REPORT_MAGNITUDE = 1e-5;
 
@@ -39,8 +46,13 @@ final class GradientChecks {
     /** Runs GradientCheckUtil and returns whether it passed. */
     static boolean dl4jCheck(ComputationGraph g, INDArray[] inputs, INDArray[] labels, Set<String> exclude,
                              Long seedEachIter) {
+        return dl4jCheck(g, inputs, labels, exclude, seedEachIter, MIN_ABS_ERROR);
+    }
+
+    static boolean dl4jCheck(ComputationGraph g, INDArray[] inputs, INDArray[] labels, Set<String> exclude,
+                             Long seedEachIter, double minAbsError) {
         GradientCheckUtil.GraphConfig c = new GradientCheckUtil.GraphConfig().net(g).inputs(inputs).labels(labels)
-                .epsilon(EPSILON).maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR)
+                .epsilon(EPSILON).maxRelError(MAX_REL_ERROR).minAbsoluteError(minAbsError)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false)
                 .excludeParams(exclude);
         if (seedEachIter != null) c.callEachIter(net -> Nd4j.getRandom().setSeed(seedEachIter));

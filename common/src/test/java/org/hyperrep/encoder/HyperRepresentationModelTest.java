@@ -103,6 +103,7 @@ class HyperRepresentationModelTest {
     void embeddingIsReadableByNameAndBounded() {
         WeightLayout layout = EncoderFixtures.cnnS();
         ComputationGraph g = HyperRepresentationModel.build(layout, EncoderFixtures.tiny(0.5));
+        trainedLike(g);
         INDArray x = Nd4j.randn(DataType.FLOAT, 4, layout.size()).muli(0.2);
         INDArray z = HyperRepresentationModel.embed(g, x);
         assertArrayEquals(new long[]{4, 4}, z.shape());
@@ -111,10 +112,29 @@ class HyperRepresentationModelTest {
         assertNotEquals(z.getRow(0), z.getRow(1));
     }
 
+    /** Non-zero residual-branch outputs, as after training (new blocks are the identity). */
+    private static void trainedLike(ComputationGraph g) {
+        g.params().addi(Nd4j.randn(g.params().dataType(), g.params().shape()).muli(0.1));
+    }
+
+    @Test
+    void newBlocksAreTheIdentityAndTheBottleneckStartsUnsaturated() {
+        WeightLayout layout = EncoderFixtures.tetris();
+        ComputationGraph g = HyperRepresentationModel.build(layout, EncoderFixtures.tiny(0));
+        INDArray x = Nd4j.randn(DataType.FLOAT, 8, layout.size()).muli(0.3);
+        var acts = g.feedForward(x, false);
+        assertEquals(acts.get("encoder_positions"), acts.get("encoder_block_0"));
+        assertEquals(acts.get("decoder_positions"), acts.get("decoder_block_0"));
+        // the residual branches' output projections start at zero: no sample-independent offsets that saturate tanh
+        assertTrue(acts.get(HyperRepresentationModel.EMBEDDING).amaxNumber().doubleValue() < 0.9,
+                "tanh bottleneck at init: " + acts.get(HyperRepresentationModel.EMBEDDING));
+    }
+
     @Test
     void dropoutOnlyInTraining() {
         WeightLayout layout = EncoderFixtures.tetris();
         ComputationGraph g = HyperRepresentationModel.build(layout, EncoderFixtures.tiny(0).withDropout(0.5));
+        trainedLike(g);
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, layout.size());
         assertEquals(g.output(false, x)[0], g.output(false, x)[0]);
         assertNotEquals(g.output(true, x)[0], g.output(true, x)[0]);
