@@ -15,9 +15,10 @@ import java.util.List;
  * @param gbt               gradient-boosted trees settings
  * @param maxTrainRows      at most this many train rows are fitted on (0 = all)
  * @param seed              seed of the train-row subsample and the tree learners
+ * @param parallelism       probes fitted at once, each from its own driver thread (0 = Spark's default parallelism)
  */
 public record ProbeConfig(List<Double> ridgeLambdas, List<Double> logisticRegParams, Gbt gbt, long maxTrainRows,
-                          long seed) implements Serializable {
+                          long seed, int parallelism) implements Serializable {
 
     /** Gradient-boosted trees settings (MLlib's maxIter, maxDepth, stepSize). */
     public record Gbt(int maxIter, int maxDepth, double stepSize) implements Serializable {
@@ -44,7 +45,11 @@ public record ProbeConfig(List<Double> ridgeLambdas, List<Double> logisticRegPar
             }
             long maxRows = c.getLong("probe.max-train-rows");
             if (maxRows < 0) throw new BadInputException("probe.max-train-rows = " + maxRows + ": must be >= 0 (0 = all)");
-            return new ProbeConfig(lambdas, logistic, gbt, maxRows, c.getLong("probe.seed"));
+            int parallelism = c.getInt("probe.parallelism");
+            if (parallelism < 0) {
+                throw new BadInputException("probe.parallelism = " + parallelism + ": must be >= 0 (0 = Spark's default parallelism)");
+            }
+            return new ProbeConfig(lambdas, logistic, gbt, maxRows, c.getLong("probe.seed"), parallelism);
         } catch (ConfigException e) {
             throw new BadInputException("bad probe config: " + e.getMessage(), e);
         }

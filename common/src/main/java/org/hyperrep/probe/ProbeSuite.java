@@ -21,6 +21,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.rand;
@@ -38,6 +43,7 @@ import static org.apache.spark.sql.functions.rand;
  */
 public final class ProbeSuite {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeSuite.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
     public static final String TEST_ACCURACY = "test_accuracy";
 
     /** Columns of {@link ProbeRun#predictions()}. */
@@ -82,6 +88,30 @@ public final class ProbeSuite {
         List<ProbeResult> results = new ArrayList<>();
         List<TrainedProbe> probes = new ArrayList<>();
         List<Row> predictions = new ArrayList<>();
+        int threads = config.parallelism() > 0 ? config.parallelism()
+                : Math.max(1, rows.sparkSession().sparkContext().defaultParallelism());
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "probe-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            runAll(rows, featureSets, targets, modelDir, pool, results, probes, predictions);
+        } finally {
+            pool.shutdownNow();
+        }
+        SparkSession spark = checkpoints.sparkSession();
+        return new ProbeRun(List.copyOf(results), spark.createDataFrame(predictions, PREDICTIONS_SCHEMA),
+                List.copyOf(probes));
+    }
+
+    /** One probe's outcome: its result row, the fitted probe and its test predictions. */
+    private record Probed(ProbeResult result, TrainedProbe probe, List<Row> predictions) {
+    }
+
+    private void runAll(Dataset<Row> rows, List<FeatureSet> featureSets, List<ProbeTarget> targets, String modelDir,
+                        ExecutorService pool, List<ProbeResult> results, List<TrainedProbe> probes,
+                        List<Row> predictions) {
         for (FeatureSet fs : featureSets) {
             // epoch is an id column and may be a target too: each column once
             Set<String> names = new LinkedHashSet<>(List.of("model_id", "epoch", fs.column()));
@@ -110,39 +140,65 @@ public final class ProbeSuite {
                     throw new BadInputException("feature set " + fs.name() + " has " + trainRows + " train, "
                             + validationRows + " validation and " + testRows + " test rows: every split needs rows");
                 }
+                List<Future<Probed>> running = new ArrayList<>();
                 for (ProbeTarget target : targets) {
-                    long start = System.nanoTime();
-                    ProbeFit fit = fit(fs, target, train, validation);
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    Scoring.Scored s = Scoring.score(fit.pipeline(), test, fs.column(), target, fit.labels(), true);
-                    double testMetric = Scoring.metric(target.kind(), s);
-                    Double tau = target.name().equals(TEST_ACCURACY) ? Metrics.kendallTauB(s.truth(), s.predicted()) : null;
-                    ProbeResult r = new ProbeResult(target.name(), target.kind().label(), fs.name(), fit.model(),
-                            100 * testMetric, 100 * fit.validationMetric(), fit.chosenHyperparameter(), tau,
-                            trainRows, s.size(), seconds);
-                    results.add(r);
-                    LOG.info(String.format(Locale.ROOT, "probe %s / %s / %s: test %s %.1f %%, validation %.1f %%%s%s"
-                                    + " (%d train, %d test rows, %.1f s)", fs.name(), target.name(), fit.model(),
-                            target.kind() == ProbeTarget.Kind.REGRESSION ? "R²" : "accuracy", r.testMetric(),
-                            r.validationMetric(), r.chosenHyperparameter() == null ? "" : ", regParam " + r.chosenHyperparameter(),
-                            tau == null ? "" : String.format(Locale.ROOT, ", Kendall τ %.3f", tau), trainRows, s.size(), seconds));
-                    TrainedProbe probe = new TrainedProbe(fs.name(), fs.column(), target.name(), fit);
-                    probes.add(probe);
-                    if (modelDir != null) probe.save(modelDir);
-                    for (int i = 0; i < s.size(); i++) {
-                        boolean cls = target.kind() == ProbeTarget.Kind.CLASSIFICATION;
-                        predictions.add(RowFactory.create(s.modelIds()[i], s.epochs()[i], target.name(), fs.name(),
-                                fit.model(), s.truth()[i], s.predicted()[i], cls ? s.trueLabels()[i] : null,
-                                cls ? s.predictedLabels()[i] : null));
-                    }
+                    Dataset<Row> tr = train, va = validation, te = test;
+                    running.add(pool.submit(() -> probe(fs, target, tr, va, te, trainRows, modelDir)));
+                }
+                for (Future<Probed> f : running) {
+                    Probed p = await(f);
+                    results.add(p.result());
+                    probes.add(p.probe());
+                    predictions.addAll(p.predictions());
                 }
             } finally {
                 for (Dataset<Row> d : List.of(train, validation, test)) d.unpersist();
             }
         }
-        SparkSession spark = checkpoints.sparkSession();
-        return new ProbeRun(List.copyOf(results), spark.createDataFrame(predictions, PREDICTIONS_SCHEMA),
-                List.copyOf(probes));
+    }
+
+    /** Fits, scores and (with {@code modelDir}) saves one probe; runs on a pool thread. */
+    private Probed probe(FeatureSet fs, ProbeTarget target, Dataset<Row> train, Dataset<Row> validation,
+                         Dataset<Row> test, long trainRows, String modelDir) {
+        long start = System.nanoTime();
+        ProbeFit fit = fit(fs, target, train, validation);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Scoring.Scored s = Scoring.score(fit.pipeline(), test, fs.column(), target, fit.labels(), true);
+        double testMetric = Scoring.metric(target.kind(), s);
+        Double tau = target.name().equals(TEST_ACCURACY) ? Metrics.kendallTauB(s.truth(), s.predicted()) : null;
+        ProbeResult r = new ProbeResult(target.name(), target.kind().label(), fs.name(), fit.model(),
+                100 * testMetric, 100 * fit.validationMetric(), fit.chosenHyperparameter(), tau,
+                trainRows, s.size(), seconds);
+        LOG.info(String.format(Locale.ROOT, "probe %s / %s / %s: test %s %.1f %%, validation %.1f %%%s%s"
+                        + " (%d train, %d test rows, %.1f s)", fs.name(), target.name(), fit.model(),
+                target.kind() == ProbeTarget.Kind.REGRESSION ? "R²" : "accuracy", r.testMetric(),
+                r.validationMetric(), r.chosenHyperparameter() == null ? "" : ", regParam " + r.chosenHyperparameter(),
+                tau == null ? "" : String.format(Locale.ROOT, ", Kendall τ %.3f", tau), trainRows, s.size(), seconds));
+        TrainedProbe probe = new TrainedProbe(fs.name(), fs.column(), target.name(), fit);
+        if (modelDir != null) probe.save(modelDir);
+        boolean cls = target.kind() == ProbeTarget.Kind.CLASSIFICATION;
+        List<Row> predictions = new ArrayList<>();
+        for (int i = 0; i < s.size(); i++) {
+            predictions.add(RowFactory.create(s.modelIds()[i], s.epochs()[i], target.name(), fs.name(),
+                    fit.model(), s.truth()[i], s.predicted()[i], cls ? s.trueLabels()[i] : null,
+                    cls ? s.predictedLabels()[i] : null));
+        }
+        return new Probed(r, probe, predictions);
+    }
+
+    /** The task's value; its failure rethrown as it was (BadInputException stays one). */
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while probing", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException(cause);
+        }
     }
 
     private ProbeFit fit(FeatureSet fs, ProbeTarget target, Dataset<Row> train, Dataset<Row> validation) {

@@ -134,6 +134,54 @@ class RidgeProbeTest {
     }
 
     @Test
+    void pathEqualsMllibFitsWithMoreRowsThanFeatures() {
+        // primal: the p×p standardized Gram; one constant feature (MLlib gives it coefficient 0), scales far apart
+        assertPathMatchesMllib(80, 5, 11);
+    }
+
+    @Test
+    void pathEqualsMllibFitsWithFewerRowsThanFeatures() {
+        // dual: the n×n kernel, as for raw weights of a small zoo
+        assertPathMatchesMllib(12, 30, 12);
+    }
+
+    /**
+     * Every λ's coefficients and intercept from one eigendecomposition equal MLlib's normal-equation fit at that
+     * λ (the objective RidgeProbe relies on for choosing λ, and the model it then fits).
+     */
+    private static void assertPathMatchesMllib(int n, int p, long seed) {
+        Random rnd = new Random(seed);
+        double[][] x = gaussian(rnd, n, p);
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i][1] = 7.0; // constant
+            x[i][2] = 1e-3 * x[i][2] + 5; // small spread around a large mean
+            x[i][3] *= 40;
+            y[i] = 3 + x[i][0] - 2e3 * (x[i][2] - 5) + 0.05 * x[i][3] + 0.5 * rnd.nextGaussian();
+        }
+        Dataset<Row> rows = frame(x, y).withColumnRenamed("y", Scoring.LABEL).cache();
+        List<Double> lambdas = List.of(10.0, 0.3, 0.01);
+        List<RidgePath.Solution> path = RidgePath.solve(rows, "f", p, lambdas);
+        for (int k = 0; k < lambdas.size(); k++) {
+            org.apache.spark.ml.regression.LinearRegressionModel m = new org.apache.spark.ml.regression.LinearRegression()
+                    .setFeaturesCol("f").setLabelCol(Scoring.LABEL).setElasticNetParam(0).setStandardization(true)
+                    .setRegParam(lambdas.get(k)).setSolver("normal").fit(rows);
+            RidgePath.Solution s = path.get(k);
+            assertEquals(lambdas.get(k), s.lambda());
+            assertEquals(0.0, s.coefficients()[1], "a constant feature gets no weight");
+            double[] expected = m.coefficients().toArray();
+            // 1e-5 relative: with fewer rows than features MLlib solves a p×p system of rank n plus λ'I by Cholesky,
+            // whose rounding grows as 1/λ' (seen: 1e-6 relative at λ = 0.01)
+            for (int j = 0; j < p; j++) {
+                assertEquals(expected[j], s.coefficients()[j], 1e-5 * (1 + Math.abs(expected[j])),
+                        "λ " + lambdas.get(k) + ", coefficient " + j);
+            }
+            assertEquals(m.intercept(), s.intercept(), 1e-5 * (1 + Math.abs(m.intercept())), "λ " + lambdas.get(k));
+        }
+        rows.unpersist();
+    }
+
+    @Test
     void solverSwitchesAtMllibsNormalEquationLimit() {
         assertEquals("normal", RidgeProbe.solverFor(4096));
         assertEquals("l-bfgs", RidgeProbe.solverFor(4097));
