@@ -44,6 +44,8 @@ import static org.apache.spark.sql.functions.rand;
 public final class ProbeSuite {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeSuite.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Train splits with at most this many feature values (rows × features) are fitted from one partition. */
+    static final long ONE_PARTITION_MAX_VALUES = 4_000_000;
     public static final String TEST_ACCURACY = "test_accuracy";
 
     /** Columns of {@link ProbeRun#predictions()}. */
@@ -140,9 +142,14 @@ public final class ProbeSuite {
                     throw new BadInputException("feature set " + fs.name() + " has " + trainRows + " train, "
                             + validationRows + " validation and " + testRows + " test rows: every split needs rows");
                 }
+                // Small data in one partition: every iteration of an MLlib solver is a Spark job, and a job of one
+                // task costs less than one of several; the probes running side by side use the other cores.
+                boolean small = trainRows * Scoring.vectorSize(train, fs.column()) <= ONE_PARTITION_MAX_VALUES;
+                Dataset<Row> tr = small ? train.coalesce(1) : train;
+                Dataset<Row> va = small ? validation.coalesce(1) : validation;
+                Dataset<Row> te = small ? test.coalesce(1) : test;
                 List<Future<Probed>> running = new ArrayList<>();
                 for (ProbeTarget target : targets) {
-                    Dataset<Row> tr = train, va = validation, te = test;
                     running.add(pool.submit(() -> probe(fs, target, tr, va, te, trainRows, modelDir)));
                 }
                 for (Future<Probed> f : running) {
