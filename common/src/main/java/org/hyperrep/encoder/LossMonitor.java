@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Measures the learner's loss and its parts on a fixed set of samples, without training: the contrastive loss
  * (NT-Xent on the projection), the reconstruction MSE and its R² (1 − SSE / total sum of squares around each
- * weight's mean), and the total γ·NT-Xent + (1−γ)·MSE.
+ * weight's mean), and the total γ·NT-Xent + (1−γ)·MSE. Samples are taken in full batches; a set smaller than a
+ * batch (a small zoo's validation split) is measured as one batch of all its samples.
  */
 public final class LossMonitor {
     /** Loss parts on one sample set; NaN where the model has no such output. */
@@ -28,8 +29,10 @@ public final class LossMonitor {
         long values = 0;
         double[] sum = null, sumSq = null;
         int rows = 0;
-        for (int from = 0; from + batchSize <= samples.size(); from += batchSize) {
-            List<TrainingSample> part = samples.subList(from, from + batchSize);
+        // Full batches only (NT-Xent depends on the batch size); a set smaller than one batch is one batch.
+        int size = Math.min(batchSize, samples.size());
+        for (int from = 0; size > 0 && from + size <= samples.size(); from += size) {
+            List<TrainingSample> part = samples.subList(from, from + size);
             MultiDataSet mds = trainViews ? EpochBatches.trainBatch(part, views, -1, spec)
                     : EpochBatches.testBatch(part, views, -1, spec);
             INDArray[] out = graph.output(false, mds.getFeatures());

@@ -256,4 +256,26 @@ class HyperRepresentationModelTest {
         assertTrue(g.score(batch) < start);
         assertArrayEquals(new long[]{16, 16}, HyperRepresentationModel.embed(g, models).shape());
     }
+
+    @Test
+    void lossesOfASetSmallerThanABatchAreMeasured() {
+        WeightLayout layout = EncoderFixtures.tetris();
+        EncoderSpec spec = EncoderFixtures.tiny(0.5);
+        ComputationGraph g = HyperRepresentationModel.build(layout, spec);
+        List<TrainingSample> five = new java.util.ArrayList<>();
+        java.util.Random rnd = new java.util.Random(4);
+        for (int i = 0; i < 5; i++) {
+            float[] w = new float[layout.size()];
+            for (int j = 0; j < w.length; j++) w[j] = (float) (0.3 * rnd.nextGaussian());
+            five.add(new TrainingSample(i, "m" + i, 1, w));
+        }
+        org.hyperrep.weights.ViewGenerator views = new org.hyperrep.weights.ViewGenerator(layout,
+                org.hyperrep.weights.AugmentationSpec.paper(1));
+        LossMonitor.Losses small = LossMonitor.measure(g, five, views, spec, 32, false);
+        assertTrue(Double.isFinite(small.total()) && Double.isFinite(small.contrastive())
+                && Double.isFinite(small.reconstruction()) && Double.isFinite(small.reconstructionR2()), small.toString());
+        // the same five as one batch of five: the same numbers
+        assertEquals(small, LossMonitor.measure(g, five, views, spec, 5, false));
+        assertTrue(Double.isNaN(LossMonitor.measure(g, List.of(), views, spec, 32, false).total()));
+    }
 }
