@@ -45,10 +45,15 @@ public final class HadoopFiles {
     }
 
     public static String readText(Path p) {
+        return new String(readBytes(p), StandardCharsets.UTF_8);
+    }
+
+    /** The whole file (e.g. a saved model to broadcast). */
+    public static byte[] readBytes(Path p) {
         try (InputStream in = fs(p).open(p)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + p, e);
+            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
         }
     }
 

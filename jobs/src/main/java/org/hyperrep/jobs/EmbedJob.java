@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +73,7 @@ final class EmbedJob implements Callable<Integer> {
             Provenance prov = Provenance.start("embed", fingerprint, c.withOnlyPath("spark").root().unwrapped(),
                     List.of("embed", "--zoo", zoo, "--encoder", encoder, "--out", out));
             prov.input("zoo", zoo).input("encoder", Map.of("uri", encoder, "fingerprint", String.valueOf(encoderFingerprint)));
-            Broadcast<byte[]> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes(enc.modelPath()));
+            Broadcast<byte[]> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(HadoopFiles.readBytes(enc.modelPath()));
             Dataset<Row> ckpt = zooStore.checkpoints(spark).filter(col("status").equalTo("ok"));
             Path staging = new Path(target.getParent(), "." + target.getName() + ".staging-" + System.nanoTime());
             Embedder.embed(ckpt.select("model_id", "epoch", "split", "weights"), "weights", "embedding", model)
@@ -103,11 +102,4 @@ final class EmbedJob implements Callable<Integer> {
         }
     }
 
-    private static byte[] bytes(Path p) {
-        try (InputStream in = HadoopFiles.fs(p).open(p)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + p, e);
-        }
-    }
 }

@@ -16,9 +16,8 @@ import org.hyperrep.config.BadInputException;
 import org.hyperrep.config.ConfigFiles;
 import org.hyperrep.encoder.Embedder;
 import org.hyperrep.encoder.EncoderStore;
+import org.hyperrep.features.BaselineFeatures;
 import org.hyperrep.features.RawWeights;
-import org.hyperrep.features.TensorStatistics;
-import org.hyperrep.features.WeightStatistics;
 import org.hyperrep.probe.TrainedProbe;
 import org.hyperrep.store.HadoopFiles;
 import org.hyperrep.store.Json;
@@ -83,10 +82,8 @@ final class PredictJob implements Callable<Integer> {
             List<TrainedProbe> probes = TrainedProbe.loadAll(probesDir.toString());
             Dataset<Row> rows = inputs(spark, layout);
             long n = rows.count();
-            rows = new RawWeights().setInputCol("weights").setOutputCol("W").transform(rows);
-            rows = new WeightStatistics().setLayout(layout).setInputCol("weights").setOutputCol("sW").transform(rows);
-            rows = new TensorStatistics().setLayout(layout).setInputCol("weights").setOutputCol("stats").transform(rows);
-            var model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes(encoder.modelPath()));
+            rows = BaselineFeatures.add(rows, "weights", layout);
+            var model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(HadoopFiles.readBytes(encoder.modelPath()));
             rows = Embedder.embed(rows, "weights", "embedding", model).drop("weights");
             for (TrainedProbe p : probes) {
                 if (p.featureColumn().startsWith("emb_") && !Arrays.asList(rows.columns()).contains(p.featureColumn())) {
@@ -185,11 +182,4 @@ final class PredictJob implements Callable<Integer> {
         return l;
     }
 
-    private static byte[] bytes(Path p) {
-        try (InputStream in = HadoopFiles.fs(p).open(p)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new BadInputException("cannot read " + p + ": " + e.getMessage(), e);
-        }
-    }
 }

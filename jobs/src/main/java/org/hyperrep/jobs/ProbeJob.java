@@ -10,9 +10,8 @@ import org.apache.spark.storage.StorageLevel;
 import org.hyperrep.config.BadInputException;
 import org.hyperrep.config.ConfigFiles;
 import org.hyperrep.config.ProbeConfig;
+import org.hyperrep.features.BaselineFeatures;
 import org.hyperrep.features.RawWeights;
-import org.hyperrep.features.TensorStatistics;
-import org.hyperrep.features.WeightStatistics;
 import org.hyperrep.probe.FeatureSet;
 import org.hyperrep.probe.ProbeResults;
 import org.hyperrep.probe.ProbeSuite;
@@ -143,8 +142,8 @@ final class ProbeJob implements Callable<Integer> {
             rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
             List<FeatureSet> sets = new ArrayList<>();
             if (c.getBoolean("probe.baselines")) {
-                sets.addAll(List.of(FeatureSet.linear("W", "W"), FeatureSet.linear("s(W)", "sW"),
-                        FeatureSet.gbt("stats+GBT", "stats")));
+                sets.addAll(List.of(FeatureSet.linear("W", BaselineFeatures.W),
+                        FeatureSet.linear("s(W)", BaselineFeatures.S_W), FeatureSet.gbt("stats+GBT", BaselineFeatures.STATS)));
             }
             if (sets.isEmpty() && embs.isEmpty()) throw new BadInputException("nothing to probe: no --embeddings and probe.baselines = false");
             for (Embedding e : embs) sets.add(FeatureSet.linear(e.name(), column(e.name())));
@@ -192,10 +191,7 @@ final class ProbeJob implements Callable<Integer> {
                                          Provenance prov, String prefix) throws IOException {
         Dataset<Row> rows = new ZooStore(zoo).checkpoints(spark).filter(col("status").equalTo("ok"))
                 .drop("zoo", "architecture", "dataset", "seed", "status");
-        rows = new RawWeights().setInputCol("weights").setOutputCol("W").transform(rows);
-        rows = new WeightStatistics().setLayout(manifest.layout()).setInputCol("weights").setOutputCol("sW").transform(rows);
-        rows = new TensorStatistics().setLayout(manifest.layout()).setInputCol("weights").setOutputCol("stats")
-                .transform(rows).drop("weights");
+        rows = BaselineFeatures.add(rows, "weights", manifest.layout()).drop("weights");
         for (Embedding e : embs) {
             String c = column(e.name());
             Dataset<Row> emb = spark.read().parquet(e.uri()).select(col("model_id"), col("epoch"),
