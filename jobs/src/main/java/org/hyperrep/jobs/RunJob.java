@@ -48,46 +48,15 @@ final class RunJob implements Callable<Integer> {
         Config c = ConfigFiles.load(config, overrides);
         Layout at = Layout.of(out, c);
         long start = System.nanoTime();
-        if (c.getString("pipeline.zoo").isEmpty()) {
-            ZooBuildJob zoo = new ZooBuildJob();
-            zoo.config = config;
-            zoo.out = at.zoo();
-            zoo.master = master;
-            zoo.overrides = overrides;
-            if (stage("zoo build", zoo) != 0) return 1;
+        Stages stages = new Stages(config, master);
+        if (c.getString("pipeline.zoo").isEmpty() && Stages.run("zoo build", stages.zooBuild(at.zoo(), overrides)) != 0) {
+            return 1;
         }
-        TrainJob train = new TrainJob();
-        train.zoo = at.zoo();
-        train.config = config;
-        train.out = at.encoder();
-        train.master = master;
-        train.overrides = overrides;
-        if (stage("train", train) != 0) return 1;
-        EmbedJob embed = new EmbedJob();
-        embed.zoo = at.zoo();
-        embed.encoder = at.encoder();
-        embed.out = at.embeddings();
-        embed.master = master;
-        embed.replace = true;
-        if (stage("embed", embed) != 0) return 1;
-        ProbeJob probe = new ProbeJob();
-        probe.zoo = at.zoo();
-        probe.embeddings = List.of(at.embeddings() + "=" + c.getString("pipeline.embedding-name"));
-        probe.out = at.probe();
-        probe.config = config;
-        probe.overrides = overrides;
-        probe.master = master;
-        if (stage("probe", probe) != 0) return 1;
+        if (Stages.run("train", stages.train(at.zoo(), at.encoder(), overrides)) != 0) return 1;
+        if (Stages.run("embed", stages.embed(at.zoo(), at.encoder(), at.embeddings())) != 0) return 1;
+        List<String> embeddings = List.of(at.embeddings() + "=" + c.getString("pipeline.embedding-name"));
+        if (Stages.run("probe", stages.probe(at.zoo(), embeddings, at.probe(), overrides)) != 0) return 1;
         System.out.printf("pipeline done in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, out);
         return 0;
-    }
-
-    static int stage(String name, Callable<Integer> job) throws Exception {
-        System.out.printf("== %s%n", name);
-        long t = System.nanoTime();
-        int code = job.call();
-        System.out.printf("== %s: %s in %.0f s%n", name, code == 0 ? "done" : "failed (exit " + code + ")",
-                (System.nanoTime() - t) / 1e9);
-        return code;
     }
 }

@@ -55,17 +55,12 @@ final class SweepJob implements Callable<Integer> {
         long start = System.nanoTime();
         System.out.printf("sweep of %d cells (%s): %s%n", sweep.cells().size(), sweep.mode(),
                 sweep.cells().stream().map(SweepSpec.Cell::name).toList());
-        if (c.getString("pipeline.zoo").isEmpty()) {
-            ZooBuildJob zoo = new ZooBuildJob();
-            zoo.config = config;
-            zoo.out = at.zoo();
-            zoo.master = master;
-            zoo.overrides = overrides;
-            if (RunJob.stage("zoo build", zoo) != 0) return 1;
+        Stages stages = new Stages(config, master);
+        if (c.getString("pipeline.zoo").isEmpty() && Stages.run("zoo build", stages.zooBuild(at.zoo(), overrides)) != 0) {
+            return 1;
         }
         String baselines = new Path(root, "baselines").toString();
-        ProbeJob base = probe(at.zoo(), List.of(), baselines, overrides);
-        if (RunJob.stage("probe baselines", base) != 0) return 1;
+        if (Stages.run("probe baselines", stages.probe(at.zoo(), List.of(), baselines, overrides)) != 0) return 1;
 
         List<String> columns = new ArrayList<>();
         List<ProbeResult> results = new ArrayList<>();
@@ -74,27 +69,18 @@ final class SweepJob implements Callable<Integer> {
             Path dir = new Path(new Path(root, "cells"), cell.name());
             List<String> cellOverrides = new ArrayList<>(overrides);
             cellOverrides.addAll(cell.overrides());
-            TrainJob train = new TrainJob();
-            train.zoo = at.zoo();
-            train.config = config;
-            train.out = new Path(dir, "encoder").toString();
-            train.master = master;
-            train.overrides = cellOverrides;
-            if (RunJob.stage(cell.name() + ": train", train) != 0) return 1;
-            EmbedJob embed = new EmbedJob();
-            embed.zoo = at.zoo();
-            embed.encoder = train.out;
-            embed.out = new Path(dir, "embeddings").toString();
-            embed.master = master;
-            embed.replace = true;
-            if (RunJob.stage(cell.name() + ": embed", embed) != 0) return 1;
+            String encoder = new Path(dir, "encoder").toString();
+            String embeddings = new Path(dir, "embeddings").toString();
+            if (Stages.run(cell.name() + ": train", stages.train(at.zoo(), encoder, cellOverrides)) != 0) return 1;
+            if (Stages.run(cell.name() + ": embed", stages.embed(at.zoo(), encoder, embeddings)) != 0) return 1;
             List<String> probeOverrides = new ArrayList<>(cellOverrides);
             probeOverrides.add("probe.baselines=false");
-            ProbeJob probe = probe(at.zoo(), List.of(embed.out + "=" + cell.name()), new Path(dir, "probe").toString(),
-                    probeOverrides);
-            if (RunJob.stage(cell.name() + ": probe", probe) != 0) return 1;
+            if (Stages.run(cell.name() + ": probe", stages.probe(at.zoo(), List.of(embeddings + "=" + cell.name()),
+                    new Path(dir, "probe").toString(), probeOverrides)) != 0) {
+                return 1;
+            }
             columns.add(cell.name());
-            losses.put(cell.name(), EncoderLosses.read(train.out));
+            losses.put(cell.name(), EncoderLosses.read(encoder));
         }
         SparkSession spark = SparkSessions.create("sweep report", c, master);
         try {
@@ -123,16 +109,5 @@ final class SweepJob implements Callable<Integer> {
         } finally {
             spark.stop();
         }
-    }
-
-    private ProbeJob probe(String zoo, List<String> embeddings, String probeOut, List<String> probeOverrides) {
-        ProbeJob p = new ProbeJob();
-        p.zoo = zoo;
-        p.embeddings = new ArrayList<>(embeddings);
-        p.out = probeOut;
-        p.config = config;
-        p.overrides = probeOverrides;
-        p.master = master;
-        return p;
     }
 }
