@@ -16,10 +16,13 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -111,57 +114,80 @@ public final class ProbeSuite {
     private record Probed(ProbeResult result, TrainedProbe probe, List<Row> predictions) {
     }
 
+    /**
+     * One feature set's train, validation and test rows, cached ({@code cached}) and as the probes read them
+     * ({@code train}, {@code validation}, {@code test}: one partition when small).
+     */
+    private record Splits(FeatureSet featureSet, List<Dataset<Row>> cached, Dataset<Row> train,
+                          Dataset<Row> validation, Dataset<Row> test, long trainRows) {
+    }
+
+    /**
+     * Every (feature set, target) probe on the pool at once, the slow kinds first (classifiers, then boosted
+     * regression, then ridge) so that the last ones to finish are short; results in feature-set, target order.
+     */
     private void runAll(Dataset<Row> rows, List<FeatureSet> featureSets, List<ProbeTarget> targets, String modelDir,
                         ExecutorService pool, List<ProbeResult> results, List<TrainedProbe> probes,
                         List<Row> predictions) {
-        for (FeatureSet fs : featureSets) {
-            // epoch is an id column and may be a target too: each column once
-            Set<String> names = new LinkedHashSet<>(List.of("model_id", "epoch", fs.column()));
-            targets.forEach(t -> names.add(t.name()));
-            List<Column> keep = names.stream().map(org.apache.spark.sql.functions::col).toList();
-            Dataset<Row> data = rows.filter(col(fs.column()).isNotNull());
-            Dataset<Row> train = data.filter(col("split").equalTo("train")).select(keep.toArray(Column[]::new));
-            if (config.maxTrainRows() > 0) {
-                train = train.orderBy(rand(config.seed())).limit((int) Math.min(Integer.MAX_VALUE, config.maxTrainRows()));
+        List<Splits> splits = new ArrayList<>();
+        try {
+            for (FeatureSet fs : featureSets) splits.add(prepare(rows, fs, targets));
+            record Task(Splits splits, ProbeTarget target) {
+                int rank() {
+                    if (target.kind() == ProbeTarget.Kind.CLASSIFICATION) return 0;
+                    return splits.featureSet().family() == FeatureSet.Family.GBT ? 1 : 2;
+                }
             }
-            Dataset<Row> validation = data.filter(col("split").equalTo("validation")).select(keep.toArray(Column[]::new));
-            Dataset<Row> test = data.filter(col("split").equalTo("test")).select(keep.toArray(Column[]::new));
-            // Every L-BFGS or boosting iteration is a Spark job with one task per partition: the few thousand rows
-            // of a zoo in the (shuffle-sized) partitions of a join make the task overhead dominate. One partition
-            // per core is enough for probe-sized data.
-            int parallelism = rows.sparkSession().sparkContext().defaultParallelism();
-            train = train.coalesce(parallelism);
-            validation = validation.coalesce(parallelism);
-            test = test.coalesce(parallelism);
-            for (Dataset<Row> d : List.of(train, validation, test)) d.persist(StorageLevel.MEMORY_AND_DISK());
-            try {
-                long trainRows = train.count();
-                long validationRows = validation.count();
-                long testRows = test.count();
-                if (trainRows == 0 || validationRows == 0 || testRows == 0) {
-                    throw new BadInputException("feature set " + fs.name() + " has " + trainRows + " train, "
-                            + validationRows + " validation and " + testRows + " test rows: every split needs rows");
-                }
-                // Small data in one partition: every iteration of an MLlib solver is a Spark job, and a job of one
-                // task costs less than one of several; the probes running side by side use the other cores.
-                boolean small = trainRows * Scoring.vectorSize(train, fs.column()) <= ONE_PARTITION_MAX_VALUES;
-                Dataset<Row> tr = small ? train.coalesce(1) : train;
-                Dataset<Row> va = small ? validation.coalesce(1) : validation;
-                Dataset<Row> te = small ? test.coalesce(1) : test;
-                List<Future<Probed>> running = new ArrayList<>();
-                for (ProbeTarget target : targets) {
-                    running.add(pool.submit(() -> probe(fs, target, tr, va, te, trainRows, modelDir)));
-                }
-                for (Future<Probed> f : running) {
-                    Probed p = await(f);
-                    results.add(p.result());
-                    probes.add(p.probe());
-                    predictions.addAll(p.predictions());
-                }
-            } finally {
-                for (Dataset<Row> d : List.of(train, validation, test)) d.unpersist();
+            List<Task> tasks = new ArrayList<>();
+            for (Splits sp : splits) targets.forEach(t -> tasks.add(new Task(sp, t)));
+            Map<Task, Future<Probed>> running = new HashMap<>();
+            tasks.stream().sorted(Comparator.comparingInt(Task::rank)).forEach(t -> running.put(t, pool.submit(
+                    () -> probe(t.splits().featureSet(), t.target(), t.splits().train(), t.splits().validation(),
+                            t.splits().test(), t.splits().trainRows(), modelDir))));
+            for (Task t : tasks) {
+                Probed p = await(running.get(t));
+                results.add(p.result());
+                probes.add(p.probe());
+                predictions.addAll(p.predictions());
             }
+        } finally {
+            for (Splits sp : splits) sp.cached().forEach(Dataset::unpersist);
         }
+    }
+
+    private Splits prepare(Dataset<Row> rows, FeatureSet fs, List<ProbeTarget> targets) {
+        // epoch is an id column and may be a target too: each column once
+        Set<String> names = new LinkedHashSet<>(List.of("model_id", "epoch", fs.column()));
+        targets.forEach(t -> names.add(t.name()));
+        Column[] keep = names.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+        Dataset<Row> data = rows.filter(col(fs.column()).isNotNull());
+        Dataset<Row> train = data.filter(col("split").equalTo("train")).select(keep);
+        if (config.maxTrainRows() > 0) {
+            train = train.orderBy(rand(config.seed())).limit((int) Math.min(Integer.MAX_VALUE, config.maxTrainRows()));
+        }
+        Dataset<Row> validation = data.filter(col("split").equalTo("validation")).select(keep);
+        Dataset<Row> test = data.filter(col("split").equalTo("test")).select(keep);
+        // Every L-BFGS or boosting iteration is a Spark job with one task per partition: the few thousand rows
+        // of a zoo in the (shuffle-sized) partitions of a join make the task overhead dominate. One partition
+        // per core is enough for probe-sized data.
+        int parallelism = rows.sparkSession().sparkContext().defaultParallelism();
+        List<Dataset<Row>> cached = new ArrayList<>();
+        for (Dataset<Row> d : List.of(train, validation, test)) {
+            cached.add(d.coalesce(parallelism).persist(StorageLevel.MEMORY_AND_DISK()));
+        }
+        long trainRows = cached.get(0).count();
+        long validationRows = cached.get(1).count();
+        long testRows = cached.get(2).count();
+        if (trainRows == 0 || validationRows == 0 || testRows == 0) {
+            cached.forEach(Dataset::unpersist);
+            throw new BadInputException("feature set " + fs.name() + " has " + trainRows + " train, "
+                    + validationRows + " validation and " + testRows + " test rows: every split needs rows");
+        }
+        // Small data in one partition: every iteration of an MLlib solver is a Spark job, and a job of one task
+        // costs less than one of several; the probes running side by side use the other cores.
+        boolean small = trainRows * Scoring.vectorSize(cached.get(0), fs.column()) <= ONE_PARTITION_MAX_VALUES;
+        List<Dataset<Row>> read = cached.stream().map(d -> small ? d.coalesce(1) : d).toList();
+        return new Splits(fs, cached, read.get(0), read.get(1), read.get(2), trainRows);
     }
 
     /** Fits, scores and (with {@code modelDir}) saves one probe; runs on a pool thread. */
