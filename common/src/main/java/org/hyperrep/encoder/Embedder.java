@@ -19,8 +19,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Embeds rows with a trained encoder on Spark executors: each row's unaugmented weights go through the encoder in
@@ -36,7 +36,16 @@ public final class Embedder {
             .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), false);
     public static final int VERSION = 1;
     private static final int BATCH = 256;
-    private static final Map<Long, ComputationGraph> GRAPHS = new ConcurrentHashMap<>();
+    /**
+     * The graph of the latest {@link #embed} call seen by this JVM, by that call's key. Keyed per call, not by the
+     * broadcast's id: ids start again at 0 in every SparkContext, and one JVM (a sweep, a test suite) runs many
+     * contexts one after another, so an id-keyed cache handed later calls the first call's encoder. One entry: a
+     * long-lived JVM keeps one encoder's graph, not one per call.
+     */
+    private static final AtomicReference<Cached> LATEST = new AtomicReference<>();
+
+    private record Cached(String key, ComputationGraph graph) {
+    }
 
     private Embedder() {}
 
@@ -44,13 +53,13 @@ public final class Embedder {
     public static Dataset<Row> embed(Dataset<Row> input, String weightsCol, String outputCol, Broadcast<byte[]> model) {
         StructType out = input.schema().add(outputCol, DataTypes.createArrayType(DataTypes.FloatType, false), false);
         int w = input.schema().fieldIndex(weightsCol);
-        long id = model.id();
-        return input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> embedPartition(rows, w, model, id),
+        String key = UUID.randomUUID().toString();
+        return input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> embedPartition(rows, w, model, key),
                 Encoders.row(out));
     }
 
-    private static Iterator<Row> embedPartition(Iterator<Row> rows, int weightsIndex, Broadcast<byte[]> model, long id) {
-        ComputationGraph graph = GRAPHS.computeIfAbsent(id, k -> load(model.value()));
+    private static Iterator<Row> embedPartition(Iterator<Row> rows, int weightsIndex, Broadcast<byte[]> model, String key) {
+        ComputationGraph graph = graph(key, model);
         List<Row> out = new ArrayList<>();
         List<Row> batch = new ArrayList<>(BATCH);
         while (rows.hasNext()) {
@@ -85,6 +94,19 @@ public final class Embedder {
             out.add(RowFactory.create(values));
         }
         return out;
+    }
+
+    private static ComputationGraph graph(String key, Broadcast<byte[]> model) {
+        Cached c = LATEST.get();
+        if (c != null && c.key().equals(key)) return c.graph();
+        synchronized (LATEST) {
+            c = LATEST.get();
+            if (c == null || !c.key().equals(key)) {
+                c = new Cached(key, load(model.value()));
+                LATEST.set(c);
+            }
+            return c.graph();
+        }
     }
 
     static ComputationGraph load(byte[] bytes) {

@@ -160,6 +160,13 @@ class PipelineEndToEndTest {
                     .toFile()).path("encoder").path("spec").path("gamma").asDouble(-1);
             assertEquals(cell.equals("base") ? 0.5 : 0.0, gamma, cell);
         }
+        // each cell is embedded with its own encoder (a cache keyed by broadcast id once gave every cell the first's)
+        List<Row> base = Zoos.spark().read().parquet(Path.of(sweep, "cells", "base", "embeddings").toString())
+                .orderBy("model_id", "epoch").select("embedding").collectAsList();
+        List<Row> noContrast = Zoos.spark().read().parquet(Path.of(sweep, "cells", "gamma=0", "embeddings").toString())
+                .orderBy("model_id", "epoch").select("embedding").collectAsList();
+        assertEquals(base.size(), noContrast.size());
+        assertTrue(!base.equals(noContrast), "the two cells' embeddings differ");
         String csv = Files.readString(Path.of(sweep, "comparison", "results.csv"));
         assertTrue(csv.startsWith("target,metric,W,s(W),stats+GBT,base,gamma=0"), csv);
         assertTrue(Files.readString(Path.of(sweep, "comparison", "report.html")).contains("gamma=0"));
