@@ -34,6 +34,12 @@ class ShippedConfigsTest {
         assertEquals("tetris-hyp-small", ZooConfig.from(demo).name(), "the demo builds the small Tetris Hyp zoo");
         assertEquals("attention", demo.getString("encoder.architecture"));
         assertEquals(20, ProbeConfig.from(demo).gbt().maxIter());
+        com.typesafe.config.Config fmnist = ConfigFiles.load(new File("../conf/pipelines/fmnist-hyp-cpu.conf"), List.of());
+        ZooConfig fmnistZoo = ZooConfig.from(fmnist);
+        assertEquals(256, ZooPlan.plan(fmnistZoo).size(), "every config of the F-MNIST Hyp grid");
+        assertEquals("local", fmnist.getString("encoder.training.engine"));
+        assertEquals(64, org.hyperrep.encoder.EncoderConfig.from(fmnist).spec().latentDim());
+        assertEquals("f-mnist-hyp", fmnist.getString("probe.paper-reference"));
         SweepSpec sweep = SweepSpec.from(ConfigFiles.load(new File("../conf/sweeps/tetris-ablation.conf"), List.of()));
         assertEquals(List.of("base", "architecture=mlp", "latent-dim=8", "latent-dim=32", "gamma=0", "gamma=1",
                 "permutation=false", "erasing=false", "noise=0.05"), sweep.cells().stream().map(SweepSpec.Cell::name).toList());
