@@ -32,6 +32,8 @@ import java.util.stream.StreamSupport;
  */
 public final class EncoderTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(EncoderTrainer.class);
+    /** How often training forces a full collection to release native buffers ({@link PeriodicGc}). */
+    private static final long GC_INTERVAL_MILLIS = 5_000;
 
     /** Losses after one epoch, on the monitored training samples (train views) and validation samples (test views). */
     public record EpochRecord(int epoch, double learningRate, double seconds, double samplesPerSecond,
@@ -107,8 +109,10 @@ public final class EncoderTrainer {
                     .workerPrefetchNumBatches(0).rddTrainingApproach(RDDTrainingApproach.Direct)
                     .collectTrainingStats(false).build();
             sparkNet = new SparkComputationGraph(jsc, graph, tm);
+            sparkNet.setListeners(new PeriodicGc(GC_INTERVAL_MILLIS));
             samples = jsc.parallelize(train, Math.max(jsc.defaultParallelism(), 1)).cache();
         }
+        if (sparkNet == null) graph.addListeners(new PeriodicGc(GC_INTERVAL_MILLIS));
         List<EpochRecord> history = new ArrayList<>(state.history());
         double lr = state.learningRate();
         double best = state.bestLoss();
