@@ -55,7 +55,8 @@ parse_args() {
 common_spark_args() {
   # maxPhysicalBytes=0: JavaCPP would otherwise measure the process's resident memory on every native allocation
   # (2x slower training, see ./hyperrep); the memory overhead above is what bounds ND4J's off-heap use instead.
-  local jvm="-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
+  # jdk.incubator.vector: the Vector API kernels of the zoo's convolutions (without it: slower plain-Java loops).
+  local jvm="--add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
   local driver_jvm="$jvm${DRIVER_EXTRA_JAVA_OPTIONS:+ $DRIVER_EXTRA_JAVA_OPTIONS}"
   COMMON_ARGS=(
     --class org.hyperrep.jobs.Main

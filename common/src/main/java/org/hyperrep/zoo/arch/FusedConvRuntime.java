@@ -20,14 +20,22 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Runtime of {@link FusedConvLayer}: copies the input into a Java array, runs {@link FusedConvKernelsF} (FLOAT) or
- * {@link FusedConvKernelsD} (DOUBLE), and copies the result into a workspace array; the backward pass writes the
+ * Runtime of {@link FusedConvLayer}: copies the input into a Java array, runs {@link FusedConvKernelsV} (FLOAT, when
+ * the JVM has the Vector API module), {@link FusedConvKernelsF} (FLOAT, otherwise) or {@link FusedConvKernelsD}
+ * (DOUBLE), and copies the result into a workspace array; the backward pass writes the
  * parameter gradients straight into DL4J's gradient views. Scratch arrays are kept between iterations and grow
  * with the minibatch. The forward pass in training mode caches the input copy, pre-activations, pooling arg-maxes
  * and activations for the backward pass.
  */
 public class FusedConvRuntime extends BaseLayer<FusedConvLayer> {
     static final int IDENTITY = 0, TANH = 1, RELU = 2, SIGMOID = 3, GELU = 4;
+    /**
+     * Whether FLOAT layers use {@link FusedConvKernelsV}: the JVM was started with
+     * {@code --add-modules=jdk.incubator.vector} (the launcher, the tests and the deploy scripts do that) and the
+     * system property {@code hyperrep.vectorApi} is not {@code false} (to compare the two kernels).
+     */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("hyperrep.vectorApi"));
 
     /** Shapes of one layer; the wide length L is explained in {@link FusedConvKernelsF}. */
     static final class Geometry {
@@ -60,6 +68,7 @@ public class FusedConvRuntime extends BaseLayer<FusedConvLayer> {
     private double[] xd, wd, bd, ad, yd, dwd, dbd, dxd, shiftd, tmpd;
     private double[][] zd, dzd, accd;
     private int[] arg;
+    private FusedConvKernelsV vector;    // FLOAT with the Vector API: its own scratch arrays
 
     public FusedConvRuntime(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -124,6 +133,20 @@ public class FusedConvRuntime extends BaseLayer<FusedConvLayer> {
             arg = growInt(arg, outLen);
             FusedConvKernelsD.forward(g, n, xd, wd, bd, zd, shiftd, ad, arg, yd, act);
             write(yd, out, outLen);
+        } else if (dataType == DataType.FLOAT && VECTOR_API) {
+            if (vector == null) vector = new FusedConvKernelsV();
+            xf = grow(xf, inLen + FusedConvKernelsV.SLACK);
+            read(input, xf, inLen);
+            java.util.Arrays.fill(xf, inLen, inLen + FusedConvKernelsV.SLACK, 0f);   // read, times zero, by chunks
+            wf = grow(wf, g.o * g.c * g.k * g.k);
+            read(getParam(ConvolutionParamInitializer.WEIGHT_KEY), wf, g.o * g.c * g.k * g.k);
+            bf = grow(bf, g.o);
+            read(getParam(ConvolutionParamInitializer.BIAS_KEY), bf, g.o);
+            af = grow(af, outLen);
+            yf = grow(yf, outLen);
+            arg = growInt(arg, outLen);
+            vector.forward(g, n, xf, wf, bf, af, arg, yf, act);
+            write(yf, out, outLen);
         } else if (dataType == DataType.FLOAT) {
             xf = grow(xf, inLen);
             read(input, xf, inLen);
@@ -179,6 +202,16 @@ public class FusedConvRuntime extends BaseLayer<FusedConvLayer> {
             write(dwd, gW, wLen);
             write(dbd, gB, g.o);
             if (wantDx) write(dxd, dIn, inLen);
+        } else if (VECTOR_API) {
+            float[] dy = new float[outLen];
+            read(epsilon, dy, outLen);
+            dwf = grow(dwf, wLen);
+            dbf = grow(dbf, g.o);
+            if (wantDx) dxf = grow(dxf, inLen);
+            vector.backward(g, n, xf, wf, af, arg, yf, act, dy, dwf, dbf, wantDx ? dxf : null);
+            write(dwf, gW, wLen);
+            write(dbf, gB, g.o);
+            if (wantDx) write(dxf, dIn, inLen);
         } else {
             float[] dy = new float[outLen];
             read(epsilon, dy, outLen);
