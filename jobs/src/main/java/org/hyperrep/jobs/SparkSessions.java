@@ -14,6 +14,11 @@ final class SparkSessions {
     private SparkSessions() {}
 
     static SparkSession create(String appName, Config config, String masterOption) {
+        return create(appName, config, masterOption, null);
+    }
+
+    /** As {@link #create(String, Config, String)}, with the properties of {@code spark.<extraConf>} on top. */
+    static SparkSession create(String appName, Config config, String masterOption, String extraConf) {
         SparkSession.Builder b = SparkSession.builder().appName("hyperrep " + appName);
         boolean submitted = System.getProperty("spark.master") != null;
         if (masterOption != null) {
@@ -21,7 +26,9 @@ final class SparkSessions {
         } else if (!submitted) {
             b.master(config.getString("spark.master"));
         }
-        for (Map.Entry<String, Object> e : config.getConfig("spark.conf").root().unwrapped().entrySet()) {
+        Map<String, Object> conf = new java.util.LinkedHashMap<>(config.getConfig("spark.conf").root().unwrapped());
+        if (extraConf != null) conf.putAll(config.getConfig("spark." + extraConf).root().unwrapped());
+        for (Map.Entry<String, Object> e : conf.entrySet()) {
             if (!submitted || System.getProperty(e.getKey()) == null) b.config(e.getKey(), String.valueOf(e.getValue()));
         }
         return b.getOrCreate();

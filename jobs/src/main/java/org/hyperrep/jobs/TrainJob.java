@@ -55,7 +55,7 @@ final class TrainJob implements Callable<Integer> {
         ZooStore zooStore = new ZooStore(zoo);
         ZooManifest manifest = zooStore.requireManifest();
         EncoderStore store = new EncoderStore(out);
-        SparkSession spark = SparkSessions.create("train", c, master);
+        SparkSession spark = SparkSessions.create("train", c, master, "train-conf");
         try {
             String fingerprint = Fingerprints.of(ConfigFiles.render(c.withOnlyPath("encoder")), manifest);
             if (store.isFinished() && fingerprint.equals(store.readRecord().get("fingerprint"))) {
