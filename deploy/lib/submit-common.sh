@@ -69,6 +69,8 @@ common_spark_args() {
     --conf "spark.executorEnv.OMP_NUM_THREADS=$TASK_CPUS"
     --conf "spark.executorEnv.SD_MAX_THREADS=$TASK_CPUS"
     --conf "spark.executorEnv.SD_MASTER_THREADS=$TASK_CPUS"
+    # OpenMP threads sleep between ops instead of spinning against OpenBLAS's threads (see ./hyperrep)
+    --conf "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE"
     # Spark 3.5 adds the Java 17 --add-opens flags to both JVMs itself; these options come on top of them.
     --conf "spark.driver.extraJavaOptions=$driver_jvm"
     --conf "spark.executor.extraJavaOptions=$jvm"
