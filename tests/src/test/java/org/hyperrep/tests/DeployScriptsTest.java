@@ -69,7 +69,7 @@ class DeployScriptsTest {
         for (String expected : List.of("--num-executors 5", "--executor-cores 8", "--class org.hyperrep.jobs.Main",
                 "spark.task.cpus=2", "spark.executorEnv.OMP_NUM_THREADS=2", "spark.executor.memoryOverhead=3g",
                 "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE",
-                "--add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
+                "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector\\ -Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
                 "--files conf/zoos/tetris-hyp.conf",
                 "hyperrep-jobs.jar zoo build --config tetris-hyp.conf --out hdfs:///zoos/t")) {
             assertTrue(cmd.contains(expected), "missing '" + expected + "' in " + cmd);
