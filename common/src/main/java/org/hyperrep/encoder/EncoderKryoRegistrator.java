@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 45M-parameter encoder on local[2]. Here arrays travel as their raw bytes, and the broadcast network's
  * configuration as DL4J's JSON.
  *
- * <p>Java records are sent with Java serialization: Kryo 4 sets fields through {@code Unsafe}, which Java 17 refuses
- * for records.
+ * <p>{@link TrainingSample} (shuffled into minibatches) gets its own serializer: Kryo 4 sets fields through
+ * {@code Unsafe}, which Java 17 refuses for records, and Kryo's Java-serialization fallback cannot see application
+ * classes on a cluster's executors (ClassNotFoundException on the standalone test cluster).
  */
 public class EncoderKryoRegistrator implements KryoRegistrator {
 
@@ -33,7 +34,28 @@ public class EncoderKryoRegistrator implements KryoRegistrator {
         NdArraySerializer arrays = new NdArraySerializer();
         kryo.addDefaultSerializer(INDArray.class, arrays);
         kryo.register(NetBroadcastTuple.class, new NetBroadcastTupleSerializer(arrays));
-        kryo.register(TrainingSample.class, new com.esotericsoftware.kryo.serializers.JavaSerializer());
+        kryo.register(TrainingSample.class, new TrainingSampleSerializer());
+    }
+
+    /** A training sample field by field. */
+    static final class TrainingSampleSerializer extends Serializer<TrainingSample> {
+        @Override
+        public void write(Kryo kryo, Output out, TrainingSample s) {
+            out.writeInt(s.key());
+            out.writeString(s.modelId());
+            out.writeInt(s.epoch());
+            out.writeInt(s.weights().length, true);
+            out.writeFloats(s.weights());
+        }
+
+        @Override
+        public TrainingSample read(Kryo kryo, Input in, Class<TrainingSample> type) {
+            int key = in.readInt();
+            String modelId = in.readString();
+            int epoch = in.readInt();
+            float[] weights = in.readFloats(in.readInt(true));
+            return new TrainingSample(key, modelId, epoch, weights);
+        }
     }
 
     /** An ND4J array as data type, shape and its values' bytes in c order (a detached array when read). */

@@ -79,7 +79,7 @@ class EncoderKryoRegistratorTest {
     }
 
     @Test
-    void trainingSamplesUseJavaSerialization() {
+    void trainingSamplesComeBackEqual() {
         TrainingSample s = new TrainingSample(3, "m-1", 2, new float[]{1f, -2f, 3.5f});
         TrainingSample back = roundTrip(s);
         assertEquals(s.key(), back.key());
@@ -87,6 +87,6 @@ class EncoderKryoRegistratorTest {
         assertEquals(s.epoch(), back.epoch());
         assertArrayEquals(s.weights(), back.weights());
         assertTrue(KRYO.getRegistration(TrainingSample.class).getSerializer()
-                instanceof com.esotericsoftware.kryo.serializers.JavaSerializer);
+                instanceof EncoderKryoRegistrator.TrainingSampleSerializer);
     }
 }
