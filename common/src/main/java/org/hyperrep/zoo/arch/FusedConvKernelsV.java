@@ -215,7 +215,7 @@ final class FusedConvKernelsV {
      */
     private void inputGradient(FusedConvRuntime.Geometry g, int n, float[] w, float[] dx) {
         final int C = g.c, H = g.h, W = g.w, HW = H * W, K = g.k, O = g.o, OH = g.convH, OW = g.convW;
-        final int Wp = paddedWidth(OW), plane = OH * Wp, CKK = C * K * K;
+        final int Wp = paddedWidth(OW), plane = OH * Wp;
         final int Wx = paddedWidth(W), Hq = OH + 2 * (K - 1), Wq = Wx + K - 1, planeQ = Hq * Wq;
         if (dzp.length < O * planeQ) dzp = new float[O * planeQ];
         if (dxRow.length < 4 * Wx) dxRow = new float[4 * Wx];

@@ -133,33 +133,26 @@ public class FusedConvRuntime extends BaseLayer<FusedConvLayer> {
             arg = growInt(arg, outLen);
             FusedConvKernelsD.forward(g, n, xd, wd, bd, zd, shiftd, ad, arg, yd, act);
             write(yd, out, outLen);
-        } else if (dataType == DataType.FLOAT && VECTOR_API) {
-            if (vector == null) vector = new FusedConvKernelsV();
-            xf = grow(xf, inLen + FusedConvKernelsV.SLACK);
-            read(input, xf, inLen);
-            java.util.Arrays.fill(xf, inLen, inLen + FusedConvKernelsV.SLACK, 0f);   // read, times zero, by chunks
-            wf = grow(wf, g.o * g.c * g.k * g.k);
-            read(getParam(ConvolutionParamInitializer.WEIGHT_KEY), wf, g.o * g.c * g.k * g.k);
-            bf = grow(bf, g.o);
-            read(getParam(ConvolutionParamInitializer.BIAS_KEY), bf, g.o);
-            af = grow(af, outLen);
-            yf = grow(yf, outLen);
-            arg = growInt(arg, outLen);
-            vector.forward(g, n, xf, wf, bf, af, arg, yf, act);
-            write(yf, out, outLen);
         } else if (dataType == DataType.FLOAT) {
-            xf = grow(xf, inLen);
+            int slack = VECTOR_API ? FusedConvKernelsV.SLACK : 0;
+            xf = grow(xf, inLen + slack);
             read(input, xf, inLen);
+            java.util.Arrays.fill(xf, inLen, inLen + slack, 0f);   // the vector kernels read it (times zero)
             wf = grow(wf, g.o * g.c * g.k * g.k);
             read(getParam(ConvolutionParamInitializer.WEIGHT_KEY), wf, g.o * g.c * g.k * g.k);
             bf = grow(bf, g.o);
             read(getParam(ConvolutionParamInitializer.BIAS_KEY), bf, g.o);
-            zf = rows(zf, g.o, g.wideLength);
-            shiftf = grow(shiftf, g.wideLength);
             af = grow(af, outLen);
             yf = grow(yf, outLen);
             arg = growInt(arg, outLen);
-            FusedConvKernelsF.forward(g, n, xf, wf, bf, zf, shiftf, af, arg, yf, act);
+            if (VECTOR_API) {
+                if (vector == null) vector = new FusedConvKernelsV();
+                vector.forward(g, n, xf, wf, bf, af, arg, yf, act);
+            } else {
+                zf = rows(zf, g.o, g.wideLength);
+                shiftf = grow(shiftf, g.wideLength);
+                FusedConvKernelsF.forward(g, n, xf, wf, bf, zf, shiftf, af, arg, yf, act);
+            }
             write(yf, out, outLen);
         } else {
             throw new IllegalStateException("FusedConvLayer computes in FLOAT or DOUBLE, not " + dataType);
@@ -202,27 +195,21 @@ public class FusedConvRuntime extends BaseLayer<FusedConvLayer> {
             write(dwd, gW, wLen);
             write(dbd, gB, g.o);
             if (wantDx) write(dxd, dIn, inLen);
-        } else if (VECTOR_API) {
-            float[] dy = new float[outLen];
-            read(epsilon, dy, outLen);
-            dwf = grow(dwf, wLen);
-            dbf = grow(dbf, g.o);
-            if (wantDx) dxf = grow(dxf, inLen);
-            vector.backward(g, n, xf, wf, af, arg, yf, act, dy, dwf, dbf, wantDx ? dxf : null);
-            write(dwf, gW, wLen);
-            write(dbf, gB, g.o);
-            if (wantDx) write(dxf, dIn, inLen);
         } else {
             float[] dy = new float[outLen];
             read(epsilon, dy, outLen);
-            dzf = rows(dzf, n * g.o, g.wideLength);
-            accf = rows(accf, g.o, g.wideLength);
-            tmpf = grow(tmpf, g.wideLength);
             dwf = grow(dwf, wLen);
             dbf = grow(dbf, g.o);
             if (wantDx) dxf = grow(dxf, inLen);
-            FusedConvKernelsF.backward(g, n, xf, wf, af, arg, yf, act, dy, dzf, accf, shiftf, tmpf, dwf, dbf,
-                    wantDx ? dxf : null);
+            if (VECTOR_API) {
+                vector.backward(g, n, xf, wf, af, arg, yf, act, dy, dwf, dbf, wantDx ? dxf : null);
+            } else {
+                dzf = rows(dzf, n * g.o, g.wideLength);
+                accf = rows(accf, g.o, g.wideLength);
+                tmpf = grow(tmpf, g.wideLength);
+                FusedConvKernelsF.backward(g, n, xf, wf, af, arg, yf, act, dy, dzf, accf, shiftf, tmpf, dwf, dbf,
+                        wantDx ? dxf : null);
+            }
             write(dwf, gW, wLen);
             write(dbf, gB, g.o);
             if (wantDx) write(dxf, dIn, inLen);
