@@ -35,6 +35,9 @@ final class FusedConvKernelsV {
     private int[] tapOffset = new int[0];   // per filter tap: offset of its input (forward) or dz (input gradient)
     private float[] tapWeights = new float[0];  // per group of four filters (or channels) and tap: 4 weights
     private int[] chunkX = new int[0], chunkZ = new int[0];   // weight gradient: offsets of every output chunk
+    private float[] wsum = new float[0];    // weight gradient: lane sums [filter group][tap][4][V]
+    /** Output chunks per block of the weight gradient: 72 is one conv1 image of cnn-s (24 rows of 3 chunks). */
+    private static final int BLOCK = 72;
 
     static int paddedWidth(int width) { return (width + V - 1) / V * V; }
 
@@ -53,7 +56,7 @@ final class FusedConvKernelsV {
         // Taps t = (c, kh, kw): input offset and, per group of four filters, the four weights side by side.
         final int groups = (O + 3) / 4;
         if (tapOffset.length < CKK) tapOffset = new int[CKK];
-        if (tapWeights.length < groups * CKK * 4) tapWeights = new float[groups * CKK * 4];
+        if (tapWeights.length < groups * CKK * 4 * V) tapWeights = new float[groups * CKK * 4 * V];
         final int[] xoff = tapOffset;
         final float[] wt = tapWeights;
         for (int c = 0; c < C; c++) {
@@ -64,27 +67,72 @@ final class FusedConvKernelsV {
         for (int og = 0; og < O; og += 4) {
             for (int j = 0; j < 4; j++) {
                 final int o = Math.min(og + j, O - 1);
-                for (int t = 0; t < CKK; t++) wt[(og / 4 * CKK + t) * 4 + j] = w[o * CKK + t];
+                for (int t = 0; t < CKK; t++) {
+                    java.util.Arrays.fill(wt, ((og / 4 * CKK + t) * 4 + j) * V, ((og / 4 * CKK + t) * 4 + j + 1) * V,
+                            w[o * CKK + t]);
+                }
             }
         }
         for (int img = 0; img < n; img++) {
             final int xb = img * C * HW;
             for (int og = 0; og < O; og += 4) {
                 final int o1 = Math.min(og + 1, O - 1), o2 = Math.min(og + 2, O - 1), o3 = Math.min(og + 3, O - 1);
-                final int wb = og / 4 * CKK * 4;
-                for (int oy = 0; oy < OH; oy++) {
+                final int wb = og / 4 * CKK * 4 * V;
+                int oy = 0;
+                for (; oy + 1 < OH; oy += 2) {   // two output rows: 8 accumulators hide the FMA latency
+                    for (int cx = 0; cx < Wp; cx += V) {
+                        final int xr = xb + oy * W + cx, xr1 = xr + W;
+                        FloatVector a0 = FloatVector.broadcast(S, b[og]), a1 = FloatVector.broadcast(S, b[o1]);
+                        FloatVector a2 = FloatVector.broadcast(S, b[o2]), a3 = FloatVector.broadcast(S, b[o3]);
+                        FloatVector c0 = a0, c1 = a1, c2 = a2, c3 = a3;
+                        // one loop level carries the accumulators: C2 (Java 17) keeps them in registers only then
+                        for (int t = 0; t < CKK; t++) {
+                            final int xo = xoff[t];
+                            FloatVector xv = FloatVector.fromArray(S, x, xr + xo);
+                            FloatVector xw = FloatVector.fromArray(S, x, xr1 + xo);
+                            final int wi = wb + 4 * V * t;
+                            FloatVector w0 = FloatVector.fromArray(S, wt, wi);
+                            a0 = xv.fma(w0, a0);
+                            c0 = xw.fma(w0, c0);
+                            FloatVector w1 = FloatVector.fromArray(S, wt, wi + V);
+                            a1 = xv.fma(w1, a1);
+                            c1 = xw.fma(w1, c1);
+                            FloatVector w2 = FloatVector.fromArray(S, wt, wi + 2 * V);
+                            a2 = xv.fma(w2, a2);
+                            c2 = xw.fma(w2, c2);
+                            FloatVector w3 = FloatVector.fromArray(S, wt, wi + 3 * V);
+                            a3 = xv.fma(w3, a3);
+                            c3 = xw.fma(w3, c3);
+                        }
+                        final int zo = oy * Wp + cx, zo1 = zo + Wp;
+                        a0.intoArray(z, og * plane + zo);
+                        c0.intoArray(z, og * plane + zo1);
+                        if (og + 1 < O) {
+                            a1.intoArray(z, (og + 1) * plane + zo);
+                            c1.intoArray(z, (og + 1) * plane + zo1);
+                        }
+                        if (og + 2 < O) {
+                            a2.intoArray(z, (og + 2) * plane + zo);
+                            c2.intoArray(z, (og + 2) * plane + zo1);
+                        }
+                        if (og + 3 < O) {
+                            a3.intoArray(z, (og + 3) * plane + zo);
+                            c3.intoArray(z, (og + 3) * plane + zo1);
+                        }
+                    }
+                }
+                if (oy < OH) {   // the last row of an odd count
                     for (int cx = 0; cx < Wp; cx += V) {
                         final int xr = xb + oy * W + cx;
                         FloatVector a0 = FloatVector.broadcast(S, b[og]), a1 = FloatVector.broadcast(S, b[o1]);
                         FloatVector a2 = FloatVector.broadcast(S, b[o2]), a3 = FloatVector.broadcast(S, b[o3]);
-                        // one loop level carries the accumulators: C2 (Java 17) keeps them in registers only then
                         for (int t = 0; t < CKK; t++) {
                             FloatVector xv = FloatVector.fromArray(S, x, xr + xoff[t]);
-                            final int wi = wb + 4 * t;
-                            a0 = xv.fma(FloatVector.broadcast(S, wt[wi]), a0);
-                            a1 = xv.fma(FloatVector.broadcast(S, wt[wi + 1]), a1);
-                            a2 = xv.fma(FloatVector.broadcast(S, wt[wi + 2]), a2);
-                            a3 = xv.fma(FloatVector.broadcast(S, wt[wi + 3]), a3);
+                            final int wi = wb + 4 * V * t;
+                            a0 = xv.fma(FloatVector.fromArray(S, wt, wi), a0);
+                            a1 = xv.fma(FloatVector.fromArray(S, wt, wi + V), a1);
+                            a2 = xv.fma(FloatVector.fromArray(S, wt, wi + 2 * V), a2);
+                            a3 = xv.fma(FloatVector.fromArray(S, wt, wi + 3 * V), a3);
                         }
                         final int zo = oy * Wp + cx;
                         a0.intoArray(z, og * plane + zo);
@@ -94,34 +142,45 @@ final class FusedConvKernelsV {
                     }
                 }
             }
-            final int ab = img * O * outPlane;
-            for (int o = 0; o < O; o++) {
-                final int zb = o * plane;
-                if (g.pool) {
-                    for (int py = 0; py < g.outH; py++) {
-                        for (int px = 0; px < g.outW; px++) {
-                            // selects instead of branches (the maximum's position is random: branches mispredict)
-                            final int p = 2 * py * Wp + 2 * px;
-                            final float v1 = z[zb + p + 1], v2 = z[zb + p + Wp], v3 = z[zb + p + Wp + 1];
-                            float m = z[zb + p];
-                            int best = p;
-                            best = v1 > m ? p + 1 : best;
-                            m = Math.max(m, v1);
-                            best = v2 > m ? p + Wp : best;
-                            m = Math.max(m, v2);
-                            best = v3 > m ? p + Wp + 1 : best;
-                            m = Math.max(m, v3);
-                            int i = ab + (o * g.outH + py) * g.outW + px;
-                            a[i] = m;
-                            arg[i] = best;
-                        }
+            if (g.pool) {
+                pool(z, O, plane, Wp, g.outH, g.outW, a, arg, img * O * outPlane);
+            } else {
+                for (int o = 0; o < O; o++) {
+                    for (int oy = 0; oy < OH; oy++) {
+                        System.arraycopy(z, o * plane + oy * Wp, a, (img * O + o) * outPlane + oy * OW, OW);
                     }
-                } else {
-                    for (int oy = 0; oy < OH; oy++) System.arraycopy(z, zb + oy * Wp, a, ab + (o * OH + oy) * OW, OW);
                 }
             }
         }
         activate(a, y, n * O * outPlane, act);
+    }
+
+    /**
+     * 2x2/stride-2 max pooling of one image's conv planes z [O][OH][Wp] into a [O][PH][PW] at ab, with arg the
+     * position oy·Wp + ox of each maximum (the first in scan order on ties).
+     */
+    private static void pool(float[] z, int O, int plane, int Wp, int PH, int PW, float[] a, int[] arg, int ab) {
+        for (int o = 0; o < O; o++) {
+            final int zb = o * plane;
+            for (int py = 0; py < PH; py++) {
+                for (int px = 0; px < PW; px++) {
+                    // selects instead of branches (the maximum's position is random: branches mispredict)
+                    final int p = 2 * py * Wp + 2 * px;
+                    final float v1 = z[zb + p + 1], v2 = z[zb + p + Wp], v3 = z[zb + p + Wp + 1];
+                    float m = z[zb + p];
+                    int best = p;
+                    best = v1 > m ? p + 1 : best;
+                    m = Math.max(m, v1);
+                    best = v2 > m ? p + Wp : best;
+                    m = Math.max(m, v2);
+                    best = v3 > m ? p + Wp + 1 : best;
+                    m = Math.max(m, v3);
+                    final int i = ab + (o * PH + py) * PW + px;
+                    a[i] = m;
+                    arg[i] = best;
+                }
+            }
+        }
     }
 
     /**
@@ -181,29 +240,84 @@ final class FusedConvKernelsV {
                 }
             }
         }
-        for (int og = 0; og < O; og += 4) {
-            final int d0 = og * plane, d1 = Math.min(og + 1, O - 1) * plane;
-            final int d2 = Math.min(og + 2, O - 1) * plane, d3 = Math.min(og + 3, O - 1) * plane;
-            for (int c = 0; c < C; c++) {
-                for (int kh = 0; kh < K; kh++) {
-                    for (int kw = 0; kw < K; kw++) {
-                        final int tap = c * HW + kh * W + kw;
-                        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-                        for (int i = 0; i < chunks; i++) {
-                            FloatVector xv = FloatVector.fromArray(S, x, cxo[i] + tap);
-                            final int zi = czo[i];
-                            s0 = FloatVector.fromArray(S, dz, zi + d0).fma(xv, s0);
-                            s1 = FloatVector.fromArray(S, dz, zi + d1).fma(xv, s1);
-                            s2 = FloatVector.fromArray(S, dz, zi + d2).fma(xv, s2);
-                            s3 = FloatVector.fromArray(S, dz, zi + d3).fma(xv, s3);
-                        }
-                        final int t = (c * K + kh) * K + kw;
-                        dw[og * CKK + t] = s0.reduceLanes(VectorOperators.ADD);
-                        if (og + 1 < O) dw[(og + 1) * CKK + t] = s1.reduceLanes(VectorOperators.ADD);
-                        if (og + 2 < O) dw[(og + 2) * CKK + t] = s2.reduceLanes(VectorOperators.ADD);
-                        if (og + 3 < O) dw[(og + 3) * CKK + t] = s3.reduceLanes(VectorOperators.ADD);
+        if (tapOffset.length < CKK) tapOffset = new int[CKK];
+        final int[] xoff = tapOffset;
+        for (int c = 0; c < C; c++) {
+            for (int kh = 0; kh < K; kh++) {
+                for (int kw = 0; kw < K; kw++) xoff[(c * K + kh) * K + kw] = c * HW + kh * W + kw;
+            }
+        }
+        // Blocks of BLOCK chunks (about one conv1 image): the block's x and dz stay in L1 while every tap of every
+        // filter group runs over them; the lane sums live in sums[group][tap][4 filters][V] between blocks.
+        final int groups = (O + 3) / 4;
+        if (wsum.length < groups * CKK * 4 * V) wsum = new float[groups * CKK * 4 * V];
+        final float[] sums = wsum;
+        java.util.Arrays.fill(sums, 0, groups * CKK * 4 * V, 0f);
+        for (int i0 = 0; i0 < chunks; i0 += BLOCK) {
+            final int i1 = Math.min(chunks, i0 + BLOCK);
+            for (int og = 0; og < O; og += 4) {
+                final int d0 = og * plane, d1 = Math.min(og + 1, O - 1) * plane;
+                final int d2 = Math.min(og + 2, O - 1) * plane, d3 = Math.min(og + 3, O - 1) * plane;
+                int t = 0;
+                for (; t + 1 < CKK; t += 2) {   // two taps: 8 accumulators hide the FMA latency
+                    final int ta = xoff[t], tb = xoff[t + 1], si = (og / 4 * CKK + t) * 4 * V;
+                    FloatVector s0 = FloatVector.fromArray(S, sums, si), s1 = FloatVector.fromArray(S, sums, si + V);
+                    FloatVector s2 = FloatVector.fromArray(S, sums, si + 2 * V);
+                    FloatVector s3 = FloatVector.fromArray(S, sums, si + 3 * V);
+                    FloatVector u0 = FloatVector.fromArray(S, sums, si + 4 * V);
+                    FloatVector u1 = FloatVector.fromArray(S, sums, si + 5 * V);
+                    FloatVector u2 = FloatVector.fromArray(S, sums, si + 6 * V);
+                    FloatVector u3 = FloatVector.fromArray(S, sums, si + 7 * V);
+                    for (int i = i0; i < i1; i++) {
+                        final int xi = cxo[i], zi = czo[i];
+                        FloatVector xa = FloatVector.fromArray(S, x, xi + ta);
+                        FloatVector xb = FloatVector.fromArray(S, x, xi + tb);
+                        FloatVector e0 = FloatVector.fromArray(S, dz, zi + d0);
+                        s0 = e0.fma(xa, s0);
+                        u0 = e0.fma(xb, u0);
+                        FloatVector e1 = FloatVector.fromArray(S, dz, zi + d1);
+                        s1 = e1.fma(xa, s1);
+                        u1 = e1.fma(xb, u1);
+                        FloatVector e2 = FloatVector.fromArray(S, dz, zi + d2);
+                        s2 = e2.fma(xa, s2);
+                        u2 = e2.fma(xb, u2);
+                        FloatVector e3 = FloatVector.fromArray(S, dz, zi + d3);
+                        s3 = e3.fma(xa, s3);
+                        u3 = e3.fma(xb, u3);
                     }
+                    s0.intoArray(sums, si);
+                    s1.intoArray(sums, si + V);
+                    s2.intoArray(sums, si + 2 * V);
+                    s3.intoArray(sums, si + 3 * V);
+                    u0.intoArray(sums, si + 4 * V);
+                    u1.intoArray(sums, si + 5 * V);
+                    u2.intoArray(sums, si + 6 * V);
+                    u3.intoArray(sums, si + 7 * V);
                 }
+                if (t < CKK) {   // the last tap of an odd count
+                    final int ta = xoff[t], si = (og / 4 * CKK + t) * 4 * V;
+                    FloatVector s0 = FloatVector.fromArray(S, sums, si), s1 = FloatVector.fromArray(S, sums, si + V);
+                    FloatVector s2 = FloatVector.fromArray(S, sums, si + 2 * V);
+                    FloatVector s3 = FloatVector.fromArray(S, sums, si + 3 * V);
+                    for (int i = i0; i < i1; i++) {
+                        FloatVector xv = FloatVector.fromArray(S, x, cxo[i] + ta);
+                        final int zi = czo[i];
+                        s0 = FloatVector.fromArray(S, dz, zi + d0).fma(xv, s0);
+                        s1 = FloatVector.fromArray(S, dz, zi + d1).fma(xv, s1);
+                        s2 = FloatVector.fromArray(S, dz, zi + d2).fma(xv, s2);
+                        s3 = FloatVector.fromArray(S, dz, zi + d3).fma(xv, s3);
+                    }
+                    s0.intoArray(sums, si);
+                    s1.intoArray(sums, si + V);
+                    s2.intoArray(sums, si + 2 * V);
+                    s3.intoArray(sums, si + 3 * V);
+                }
+            }
+        }
+        for (int o = 0; o < O; o++) {
+            for (int t = 0; t < CKK; t++) {
+                dw[o * CKK + t] = FloatVector.fromArray(S, sums, ((o / 4 * CKK + t) * 4 + o % 4) * V)
+                        .reduceLanes(VectorOperators.ADD);
             }
         }
         if (dx != null) inputGradient(g, n, w, dx);
@@ -218,14 +332,14 @@ final class FusedConvKernelsV {
         final int Wp = paddedWidth(OW), plane = OH * Wp;
         final int Wx = paddedWidth(W), Hq = OH + 2 * (K - 1), Wq = Wx + K - 1, planeQ = Hq * Wq;
         if (dzp.length < O * planeQ) dzp = new float[O * planeQ];
-        if (dxRow.length < 4 * Wx) dxRow = new float[4 * Wx];
+        if (dxRow.length < 8 * Wx) dxRow = new float[8 * Wx];
         final float[] dzp = this.dzp, dz = this.dz, row = dxRow;
         java.util.Arrays.fill(dzp, 0, O * planeQ, 0f);
         // Taps t = (o, kh, kw): dzp offset of dz[o, iy − kh, ix − kw] from (iy, ix), and per group of four input
         // channels the four weights w[o, c, kh, kw] side by side.
         final int OKK = O * K * K, groups = (C + 3) / 4;
         if (tapOffset.length < OKK) tapOffset = new int[OKK];
-        if (tapWeights.length < groups * OKK * 4) tapWeights = new float[groups * OKK * 4];
+        if (tapWeights.length < groups * OKK * 4 * V) tapWeights = new float[groups * OKK * 4 * V];
         final int[] doff = tapOffset;
         final float[] wt = tapWeights;
         for (int o = 0; o < O; o++) {
@@ -241,7 +355,8 @@ final class FusedConvKernelsV {
                 final int c = Math.min(cg + j, C - 1);
                 for (int o = 0; o < O; o++) {
                     for (int kk = 0; kk < K * K; kk++) {
-                        wt[(cg / 4 * OKK + o * K * K + kk) * 4 + j] = w[(o * C + c) * K * K + kk];
+                        final int at = ((cg / 4 * OKK + o * K * K + kk) * 4 + j) * V;
+                        java.util.Arrays.fill(wt, at, at + V, w[(o * C + c) * K * K + kk]);
                     }
                 }
             }
@@ -254,18 +369,57 @@ final class FusedConvKernelsV {
                 }
             }
             for (int cg = 0; cg < C; cg += 4) {
-                final int wb = cg / 4 * OKK * 4;
-                for (int iy = 0; iy < H; iy++) {
+                final int wb = cg / 4 * OKK * 4 * V;
+                int iy = 0;
+                for (; iy + 1 < H; iy += 2) {   // two input rows: 8 accumulators hide the FMA latency
+                    for (int ix = 0; ix < Wx; ix += V) {
+                        final int base = iy * Wq + ix, base1 = base + Wq;
+                        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                        FloatVector u0 = s0, u1 = s0, u2 = s0, u3 = s0;
+                        for (int t = 0; t < OKK; t++) {
+                            final int to = doff[t];
+                            FloatVector dv = FloatVector.fromArray(S, dzp, base + to);
+                            FloatVector dw1 = FloatVector.fromArray(S, dzp, base1 + to);
+                            final int wi = wb + 4 * V * t;
+                            FloatVector w0 = FloatVector.fromArray(S, wt, wi);
+                            s0 = dv.fma(w0, s0);
+                            u0 = dw1.fma(w0, u0);
+                            FloatVector w1 = FloatVector.fromArray(S, wt, wi + V);
+                            s1 = dv.fma(w1, s1);
+                            u1 = dw1.fma(w1, u1);
+                            FloatVector w2 = FloatVector.fromArray(S, wt, wi + 2 * V);
+                            s2 = dv.fma(w2, s2);
+                            u2 = dw1.fma(w2, u2);
+                            FloatVector w3 = FloatVector.fromArray(S, wt, wi + 3 * V);
+                            s3 = dv.fma(w3, s3);
+                            u3 = dw1.fma(w3, u3);
+                        }
+                        s0.intoArray(row, ix);
+                        s1.intoArray(row, Wx + ix);
+                        s2.intoArray(row, 2 * Wx + ix);
+                        s3.intoArray(row, 3 * Wx + ix);
+                        u0.intoArray(row, 4 * Wx + ix);
+                        u1.intoArray(row, 5 * Wx + ix);
+                        u2.intoArray(row, 6 * Wx + ix);
+                        u3.intoArray(row, 7 * Wx + ix);
+                    }
+                    for (int j = 0; j < 4 && cg + j < C; j++) {
+                        final int dxo = img * C * HW + (cg + j) * HW + iy * W;
+                        System.arraycopy(row, j * Wx, dx, dxo, W);
+                        System.arraycopy(row, (4 + j) * Wx, dx, dxo + W, W);
+                    }
+                }
+                if (iy < H) {   // the last row of an odd count
                     for (int ix = 0; ix < Wx; ix += V) {
                         final int base = iy * Wq + ix;
                         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
                         for (int t = 0; t < OKK; t++) {
                             FloatVector dv = FloatVector.fromArray(S, dzp, base + doff[t]);
-                            final int wi = wb + 4 * t;
-                            s0 = dv.fma(FloatVector.broadcast(S, wt[wi]), s0);
-                            s1 = dv.fma(FloatVector.broadcast(S, wt[wi + 1]), s1);
-                            s2 = dv.fma(FloatVector.broadcast(S, wt[wi + 2]), s2);
-                            s3 = dv.fma(FloatVector.broadcast(S, wt[wi + 3]), s3);
+                            final int wi = wb + 4 * V * t;
+                            s0 = dv.fma(FloatVector.fromArray(S, wt, wi), s0);
+                            s1 = dv.fma(FloatVector.fromArray(S, wt, wi + V), s1);
+                            s2 = dv.fma(FloatVector.fromArray(S, wt, wi + 2 * V), s2);
+                            s3 = dv.fma(FloatVector.fromArray(S, wt, wi + 3 * V), s3);
                         }
                         s0.intoArray(row, ix);
                         s1.intoArray(row, Wx + ix);
