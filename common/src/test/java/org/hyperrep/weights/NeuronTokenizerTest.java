@@ -90,8 +90,8 @@ class NeuronTokenizerTest {
         List<LayerLayout> layers = a.layout().layers();
         for (int l = 0; l < layers.size(); l++) {
             LayerLayout layer = layers.get(l);
-            INDArray w = net.getLayer(layer.name()).getParam("W");
-            INDArray b = layer.bias() ? net.getLayer(layer.name()).getParam("b") : null;
+            INDArray w = a.parameter(net, layer.name(), "W");
+            INDArray b = layer.bias() ? a.parameter(net, layer.name(), "b") : null;
             for (int j = 0; j < layer.out(); j++) {
                 float[] expected = incomingWeights(w, layer, j);
                 float[] token = tokens[l][j];

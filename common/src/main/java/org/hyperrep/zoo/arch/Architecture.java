@@ -2,6 +2,7 @@ package org.hyperrep.zoo.arch;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.hyperrep.weights.WeightLayout;
 import org.hyperrep.zoo.GeneratingFactors;
 
@@ -38,4 +39,11 @@ public interface Architecture extends Serializable {
 
     /** Sets the network's parameters from a canonical vector (exact inverse of {@link #toCanonical}). */
     void fromCanonical(MultiLayerNetwork network, float[] canonical);
+
+    /**
+     * The network's parameter array (a view) of one layout layer: {@code "W"} (DL4J's shape: dense [in, out], conv
+     * [out, in, kh, kw]) or {@code "b"}, wherever the network keeps it (a fused layer may hold several layout
+     * layers).
+     */
+    INDArray parameter(MultiLayerNetwork network, String layer, String key);
 }

@@ -160,6 +160,14 @@ abstract class LayeredArchitecture implements Architecture {
         }
     }
 
+    @Override
+    public INDArray parameter(MultiLayerNetwork network, String layer, String key) {
+        if (!DefaultParamInitializer.WEIGHT_KEY.equals(key) && !DefaultParamInitializer.BIAS_KEY.equals(key)) {
+            throw new IllegalArgumentException("parameter key must be W or b, got " + key);
+        }
+        return param(network, layout.layer(layer), key);
+    }
+
     /** Keeps one instance per architecture after Java deserialization (Spark ships architectures to workers). */
     protected Object readResolve() throws ObjectStreamException {
         return Architectures.byName(name);
@@ -206,6 +214,16 @@ abstract class LayeredArchitecture implements Architecture {
             layer = network.getLayer(l.name());
         } catch (RuntimeException e) {
             layer = null;
+        }
+        if (layer != null && layer.conf().getLayer() instanceof FusedDenseHead) {
+            // the head's own name is its output layer's: W2, b2
+            key = DefaultParamInitializer.WEIGHT_KEY.equals(key) ? FusedDenseHeadParams.W2 : FusedDenseHeadParams.B2;
+        } else if (layer == null) {
+            for (Layer candidate : network.getLayers()) {   // the hidden layer of a fused head: W, b
+                if (candidate.conf().getLayer() instanceof FusedDenseHead h && l.name().equals(h.getHiddenName())) {
+                    layer = candidate;
+                }
+            }
         }
         if (layer == null) {
             throw new IllegalArgumentException("network has no layer '" + l.name() + "': not a " + name + " network");

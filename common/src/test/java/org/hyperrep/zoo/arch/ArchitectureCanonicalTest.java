@@ -85,10 +85,11 @@ class ArchitectureCanonicalTest {
         assertArrayEquals(w1.getColumn(0).toFloatVector(), Arrays.copyOfRange(c, 80, 85));
     }
 
+    /** The positions in cnn-s built from DL4J's own layers; the fused form has the same vector (FusedConvLayerTest). */
     @Test
     void smallCnnPositions() {
         Architecture a = Architectures.byName("cnn-s");
-        MultiLayerNetwork net = network(a, factors(22));
+        MultiLayerNetwork net = dl4jLayers(a, factors(22));
         float[] c = a.toCanonical(net);
         INDArray conv1 = net.getLayer("conv1").getParam("W");   // [8, 1, 5, 5]
         for (int kh = 0; kh < 5; kh++) {
@@ -109,6 +110,23 @@ class ArchitectureCanonicalTest {
         assertArrayEquals(net.getLayer("dense1").getParam("b").toFloatVector(),
                 Arrays.copyOfRange(c, dense1.biasOffset(), dense1.biasOffset() + 20));
         assertEquals(net.getLayer("dense2").getParam("b").getFloat(0, 9), c[2463]);
+
+        // The fused head holds dense1 as W, b and dense2 as W2, b2 (DL4J's dense shapes).
+        MultiLayerNetwork fused = network(a, factors(5));
+        a.fromCanonical(fused, c);
+        assertArrayEquals(c, a.toCanonical(fused));
+        var head = fused.getLayer("dense2");
+        assertEquals(d1, head.getParam("W"));
+        assertEquals(net.getLayer("dense1").getParam("b"), head.getParam("b"));
+        assertEquals(net.getLayer("dense2").getParam("W"), head.getParam("W2"));
+        assertEquals(net.getLayer("dense2").getParam("b"), head.getParam("b2"));
+    }
+
+    private static MultiLayerNetwork dl4jLayers(Architecture a, org.hyperrep.zoo.GeneratingFactors f) {
+        MultiLayerNetwork net = new MultiLayerNetwork(((LayeredArchitecture) a).configuration(f,
+                org.deeplearning4j.nn.conf.CNN2DFormat.NCHW));
+        net.init();
+        return net;
     }
 
     @Test
@@ -159,8 +177,8 @@ class ArchitectureCanonicalTest {
     void denseAfterFlattenIsChannelMajor() {
         // Only dense1's weight (unit 0, column c·9 + p) is non-zero: unit 0 then sees exactly conv3's
         // activation of channel c at position p = y·3 + x, so its output is act(conv3[c][y][x]).
-        Architecture a = Architectures.byName("cnn-s");
-        MultiLayerNetwork net = network(a, factors(26, "tanh", "kaiming_uniform", "adam", 0.0));
+        Architecture a = Architectures.byName("cnn-s");   // DL4J's layers: the fused head hides dense1's output
+        MultiLayerNetwork net = dl4jLayers(a, factors(26, "tanh", "kaiming_uniform", "adam", 0.0));
         float[] random = a.toCanonical(net);
         LayerLayout dense1 = a.layout().layer("dense1");
         INDArray x = randomInput(a, 2, 27);

@@ -58,6 +58,7 @@ class ArchitectureFactorsTest {
         List<Double> retain = new ArrayList<>();
         for (Layer l : layers(conf)) {
             if (l instanceof DropoutLayer) retain.add(((Dropout) l.getIDropout()).getP());
+            if (l instanceof FusedDenseHead h) retain.add(h.getHiddenRetain());   // its dropout after dense1
         }
         assertEquals(List.of(0.8, 0.8, 0.8), retain, "after act1, act2 and dense1");
         assertEquals(0.8, TrainingRecipe.retainProbability(0.2), 1e-15);
@@ -70,8 +71,8 @@ class ArchitectureFactorsTest {
         for (int i = 0; i < names.size(); i++) {
             MultiLayerConfiguration conf = Architectures.byName(names.get(i))
                     .configuration(factors(1, "relu", "uniform", "adam", 0.5));
-            assertEquals(expected[i], layers(conf).stream().filter(l -> l instanceof DropoutLayer).count(),
-                    names.get(i));
+            assertEquals(expected[i], layers(conf).stream().filter(l -> l instanceof DropoutLayer
+                            || l instanceof FusedDenseHead h && h.getHiddenRetain() < 1).count(), names.get(i));
         }
     }
 
@@ -81,6 +82,7 @@ class ArchitectureFactorsTest {
             for (Layer l : layers(Architectures.byName(name).configuration(factors(1)))) {
                 assertFalse(l instanceof DropoutLayer, name);
                 assertNull(l.getIDropout(), name + " " + l.getLayerName());
+                if (l instanceof FusedDenseHead h) assertEquals(1.0, h.getHiddenRetain(), name);
             }
         }
     }
