@@ -1,6 +1,8 @@
 package org.hyperrep.zoo.arch;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -35,7 +37,18 @@ final class FusedConvKernelsV {
     private int[] tapOffset = new int[0];   // per filter tap: offset of its input (forward) or dz (input gradient)
     private float[] tapWeights = new float[0];  // per group of four filters (or channels) and tap: 4 weights
     private int[] chunkX = new int[0], chunkZ = new int[0];   // weight gradient: offsets of every output chunk
-    private float[] wsum = new float[0];    // weight gradient: lane sums [filter group][tap][4][V]
+    private float[] wsum = new float[0];
+    private float[] pooled = new float[0];  // forward: one image's pooled outputs, V of slack
+    private float[] pooledArg = new float[0];   // positions as floats, see pool
+    /** Lane permutations of the pooling: even and odd lanes of a vector, twice (the blend picks the halves). */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> (2 * i) % V);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> (2 * i + 1) % V);
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, ((1L << V) - 1) & ~((1L << (V / 2)) - 1));
+    private static final float[] EVEN_POSITIONS = new float[V];
+
+    static {
+        for (int i = 0; i < V; i++) EVEN_POSITIONS[i] = 2 * i;
+    }    // weight gradient: lane sums [filter group][tap][4][V]
     /** Output chunks per block of the weight gradient: 72 is one conv1 image of cnn-s (24 rows of 3 chunks). */
     private static final int BLOCK = 72;
 
@@ -51,7 +64,7 @@ final class FusedConvKernelsV {
         final int C = g.c, HW = g.h * g.w, W = g.w, K = g.k, O = g.o, OH = g.convH, OW = g.convW;
         final int Wp = paddedWidth(OW), plane = OH * Wp, CKK = C * K * K;
         final int outPlane = g.outH * g.outW;
-        if (z.length < O * plane) z = new float[O * plane];
+        if (z.length < O * plane + 2 * V) z = new float[O * plane + 2 * V];   // slack: pool's junk lanes
         final float[] z = this.z;
         // Taps t = (c, kh, kw): input offset and, per group of four filters, the four weights side by side.
         final int groups = (O + 3) / 4;
@@ -157,30 +170,49 @@ final class FusedConvKernelsV {
 
     /**
      * 2x2/stride-2 max pooling of one image's conv planes z [O][OH][Wp] into a [O][PH][PW] at ab, with arg the
-     * position oy·Wp + ox of each maximum (the first in scan order on ties).
+     * position oy·Wp + ox of each maximum (the first in scan order on ties, as the scalar kernels).
+     *
+     * <p>Vectorised over 2V conv columns at a time: the even and odd columns of two chunks are gathered into a
+     * "left" and a "right" vector (two lane permutations and a blend each), so V pooled outputs come out of
+     * lane-wise max, compare and blend. The last vector of a row may hold junk beyond PW: rows are written in order
+     * into {@code pooled}/{@code pooledArg}, which have V entries of slack, and copied out per image; z needs 2V
+     * floats of slack (the junk lanes read past the last row).
      */
-    private static void pool(float[] z, int O, int plane, int Wp, int PH, int PW, float[] a, int[] arg, int ab) {
+    private void pool(float[] z, int O, int plane, int Wp, int PH, int PW, float[] a, int[] arg, int ab) {
+        final int len = O * PH * PW;
+        if (pooled.length < len + V) {
+            pooled = new float[len + V];
+            pooledArg = new float[len + V];
+        }
+        final float[] pv = pooled, pi = pooledArg;
+        final FloatVector lane2 = FloatVector.fromArray(S, EVEN_POSITIONS, 0);   // 0, 2, 4, ...
         for (int o = 0; o < O; o++) {
             final int zb = o * plane;
             for (int py = 0; py < PH; py++) {
-                for (int px = 0; px < PW; px++) {
-                    // selects instead of branches (the maximum's position is random: branches mispredict)
-                    final int p = 2 * py * Wp + 2 * px;
-                    final float v1 = z[zb + p + 1], v2 = z[zb + p + Wp], v3 = z[zb + p + Wp + 1];
-                    float m = z[zb + p];
-                    int best = p;
-                    best = v1 > m ? p + 1 : best;
-                    m = Math.max(m, v1);
-                    best = v2 > m ? p + Wp : best;
-                    m = Math.max(m, v2);
-                    best = v3 > m ? p + Wp + 1 : best;
-                    m = Math.max(m, v3);
-                    final int i = ab + (o * PH + py) * PW + px;
-                    a[i] = m;
-                    arg[i] = best;
+                final int r0 = zb + 2 * py * Wp, r1 = r0 + Wp, out = (o * PH + py) * PW;
+                for (int c = 0; c < 2 * PW; c += 2 * V) {
+                    FloatVector a0 = FloatVector.fromArray(S, z, r0 + c), b0 = FloatVector.fromArray(S, z, r0 + c + V);
+                    FloatVector a1 = FloatVector.fromArray(S, z, r1 + c), b1 = FloatVector.fromArray(S, z, r1 + c + V);
+                    FloatVector l0 = a0.rearrange(EVEN).blend(b0.rearrange(EVEN), HIGH_HALF);
+                    FloatVector q0 = a0.rearrange(ODD).blend(b0.rearrange(ODD), HIGH_HALF);
+                    FloatVector l1 = a1.rearrange(EVEN).blend(b1.rearrange(EVEN), HIGH_HALF);
+                    FloatVector q1 = a1.rearrange(ODD).blend(b1.rearrange(ODD), HIGH_HALF);
+                    VectorMask<Float> right0 = q0.compare(VectorOperators.GT, l0);   // strict: the left wins ties
+                    VectorMask<Float> right1 = q1.compare(VectorOperators.GT, l1);
+                    FloatVector m0 = l0.max(q0), m1 = l1.max(q1);
+                    VectorMask<Float> lower = m1.compare(VectorOperators.GT, m0);  // strict: the upper row wins ties
+                    // positions as floats (exact below 2^24): p = 2py·Wp + c + 2·lane, +1 right, +Wp lower row
+                    FloatVector p0 = lane2.add((float) (2 * py * Wp + c));
+                    FloatVector p1 = p0.add((float) Wp);
+                    FloatVector i0 = p0.blend(p0.add(1f), right0), i1 = p1.blend(p1.add(1f), right1);
+                    i0.blend(i1, lower).intoArray(pi, out + c / 2);
+                    m0.max(m1).intoArray(pv, out + c / 2);
                 }
             }
         }
+        System.arraycopy(pv, 0, a, ab, len);
+        // float → int here: the Vector API's F2I conversion is not intrinsified on AVX2 in Java 17 (it allocated)
+        for (int i = 0; i < len; i++) arg[ab + i] = (int) pi[i];
     }
 
     /**
