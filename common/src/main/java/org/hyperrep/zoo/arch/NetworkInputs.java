@@ -33,9 +33,8 @@ public final class NetworkInputs {
                     + (flat ? "" : " (resize or convert the data set first)"));
         }
         int n = to - from;
-        float[] values = Arrays.copyOfRange(data.pixels(), from * perImage, to * perImage);
         long[] arrayShape = flat ? new long[]{n, perImage} : new long[]{n, shape[0], shape[1], shape[2]};
-        return Nd4j.create(values, arrayShape, 'c');
+        return floats(Arrays.copyOfRange(data.pixels(), from * perImage, to * perImage), arrayShape);
     }
 
     /** One-hot labels [to − from, classes] of images [from, to). */
@@ -45,17 +44,23 @@ public final class NetworkInputs {
             throw new IllegalArgumentException(arch.name() + " has " + arch.numClasses() + " classes, the data "
                     + data.numClasses());
         }
-        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, to - from, arch.numClasses());
+        int k = arch.numClasses();
+        float[] oneHot = new float[(to - from) * k];
         int[] labels = data.labels();
-        for (int i = from; i < to; i++) {
-            oneHot.putScalar(i - from, labels[i], 1f);
-        }
-        return oneHot;
+        for (int i = from; i < to; i++) oneHot[(i - from) * k + labels[i]] = 1f;
+        return floats(oneHot, new long[]{to - from, k});
     }
 
     /** Features and labels of images [from, to) as one minibatch. */
     public static DataSet dataSet(Architecture arch, ImageData data, int from, int to) {
         return new DataSet(features(arch, data, from, to), labels(arch, data, from, to));
+    }
+
+    /** A c-order FLOAT array holding the values, copied in one block (Nd4j.create copied them one at a time). */
+    private static INDArray floats(float[] values, long[] shape) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        if (values.length > 0) FusedConvRuntime.write(values, a, values.length);
+        return a;
     }
 
     private static void checkRange(ImageData data, int from, int to) {
