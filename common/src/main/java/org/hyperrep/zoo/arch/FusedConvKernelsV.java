@@ -367,8 +367,9 @@ final class FusedConvKernelsV {
         if (dxRow.length < 8 * Wx) dxRow = new float[8 * Wx];
         final float[] dzp = this.dzp, dz = this.dz, row = dxRow;
         java.util.Arrays.fill(dzp, 0, O * planeQ, 0f);
-        // Taps t = (o, kh, kw): dzp offset of dz[o, iy − kh, ix − kw] from (iy, ix), and per group of four input
-        // channels the four weights w[o, c, kh, kw] side by side.
+        // Taps t = (kh, o, kw): dzp offset of dz[o, iy − kh, ix − kw] from (iy, ix), and per group of four input
+        // channels the four weights w[o, c, kh, kw] side by side. kh-major, so the taps of a kernel-row range are
+        // one range of t: rows of dx near the top and bottom skip the kernel rows that would only read padding.
         final int OKK = O * K * K, groups = (C + 3) / 4;
         if (tapOffset.length < OKK) tapOffset = new int[OKK];
         if (tapWeights.length < groups * OKK * 4 * V) tapWeights = new float[groups * OKK * 4 * V];
@@ -377,7 +378,7 @@ final class FusedConvKernelsV {
         for (int o = 0; o < O; o++) {
             for (int kh = 0; kh < K; kh++) {
                 for (int kw = 0; kw < K; kw++) {
-                    final int t = (o * K + kh) * K + kw;
+                    final int t = (kh * O + o) * K + kw;
                     doff[t] = o * planeQ + (K - 1 - kh) * Wq + K - 1 - kw;
                 }
             }
@@ -386,9 +387,11 @@ final class FusedConvKernelsV {
             for (int j = 0; j < 4; j++) {
                 final int c = Math.min(cg + j, C - 1);
                 for (int o = 0; o < O; o++) {
-                    for (int kk = 0; kk < K * K; kk++) {
-                        final int at = ((cg / 4 * OKK + o * K * K + kk) * 4 + j) * V;
-                        java.util.Arrays.fill(wt, at, at + V, w[(o * C + c) * K * K + kk]);
+                    for (int kh = 0; kh < K; kh++) {
+                        for (int kw = 0; kw < K; kw++) {
+                            final int at = ((cg / 4 * OKK + (kh * O + o) * K + kw) * 4 + j) * V;
+                            java.util.Arrays.fill(wt, at, at + V, w[((o * C + c) * K + kh) * K + kw]);
+                        }
                     }
                 }
             }
@@ -404,11 +407,13 @@ final class FusedConvKernelsV {
                 final int wb = cg / 4 * OKK * 4 * V;
                 int iy = 0;
                 for (; iy + 1 < H; iy += 2) {   // two input rows: 8 accumulators hide the FMA latency
+                    // kernel rows kh that reach dz (0 ≤ y − kh < OH) from row iy or iy + 1
+                    final int t0 = Math.max(0, iy - OH + 1) * O * K, t1 = (Math.min(K - 1, iy + 1) + 1) * O * K;
                     for (int ix = 0; ix < Wx; ix += V) {
                         final int base = iy * Wq + ix, base1 = base + Wq;
                         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
                         FloatVector u0 = s0, u1 = s0, u2 = s0, u3 = s0;
-                        for (int t = 0; t < OKK; t++) {
+                        for (int t = t0; t < t1; t++) {
                             final int to = doff[t];
                             FloatVector dv = FloatVector.fromArray(S, dzp, base + to);
                             FloatVector dw1 = FloatVector.fromArray(S, dzp, base1 + to);
@@ -442,10 +447,11 @@ final class FusedConvKernelsV {
                     }
                 }
                 if (iy < H) {   // the last row of an odd count
+                    final int t0 = Math.max(0, iy - OH + 1) * O * K, t1 = (Math.min(K - 1, iy) + 1) * O * K;
                     for (int ix = 0; ix < Wx; ix += V) {
                         final int base = iy * Wq + ix;
                         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-                        for (int t = 0; t < OKK; t++) {
+                        for (int t = t0; t < t1; t++) {
                             FloatVector dv = FloatVector.fromArray(S, dzp, base + doff[t]);
                             final int wi = wb + 4 * V * t;
                             s0 = dv.fma(FloatVector.fromArray(S, wt, wi), s0);
