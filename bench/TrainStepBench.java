@@ -44,8 +44,8 @@ import java.util.TreeMap;
  * {@code bench.evalTrainMax} training images evaluated, default 10000): seconds per model-epoch in one JVM
  * without Spark, to compare with bench/zoo-build.
  *
- * <p>Per rep it prints wall time, process CPU (all threads: JIT, GC, ND4J's deallocators included) and main-thread
- * CPU per iteration, and at the end the medians and the load average. On a shared machine compare main-thread CPU
+ * <p>Per rep it prints wall time, process CPU (all threads: JIT, GC, ND4J's deallocators included), main-thread
+ * CPU and the main thread's Java heap allocation per iteration (deterministic, unlike the times), and at the end the medians and the load average. On a shared machine compare main-thread CPU
  * first: it is the least load-sensitive figure.
  */
 public class TrainStepBench {
@@ -91,17 +91,24 @@ public class TrainStepBench {
 
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         var threads = ManagementFactory.getThreadMXBean();
-        double[] wall = new double[reps], proc = new double[reps], main = new double[reps];
+        var sunThreads = (com.sun.management.ThreadMXBean) threads;
+        long gc0 = gcMillis();
+        double[] wall = new double[reps], proc = new double[reps], main = new double[reps], alloc = new double[reps];
         for (int r = 0; r < reps; r++) {
             long w0 = System.nanoTime(), p0 = os.getProcessCpuTime(), m0 = threads.getCurrentThreadCpuTime();
+            long a0 = sunThreads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < iters; i++) fit(net, batches.get(i % batches.size()));
             long w1 = System.nanoTime(), p1 = os.getProcessCpuTime(), m1 = threads.getCurrentThreadCpuTime();
+            long a1 = sunThreads.getCurrentThreadAllocatedBytes();
             wall[r] = (w1 - w0) / 1e6 / iters;
             proc[r] = (p1 - p0) / 1e6 / iters;
             main[r] = (m1 - m0) / 1e6 / iters;
-            System.out.printf("rep %d: wall %.3f ms/it, process CPU %.3f ms/it, main-thread CPU %.3f ms/it%n",
-                    r + 1, wall[r], proc[r], main[r]);
+            alloc[r] = (a1 - a0) / 1024.0 / iters;
+            System.out.printf("rep %d: wall %.3f ms/it, process CPU %.3f ms/it, main-thread CPU %.3f ms/it, "
+                    + "Java heap allocated %.1f KiB/it%n", r + 1, wall[r], proc[r], main[r], alloc[r]);
         }
+        System.out.printf("GC: %.3f ms of collection time per iteration (all collectors, timed reps)%n",
+                (gcMillis() - gc0) / (double) (reps * iters));
         if (!Double.isFinite(net.score())) System.out.println("WARNING: score is " + net.score());
         System.out.printf("RESULT %s: median wall %.3f, process CPU %.3f, main-thread CPU %.3f ms/iteration "
                         + "(batch %d, %d x %d iterations); load average at end: %s%n",
@@ -178,6 +185,12 @@ public class TrainStepBench {
         }
         return "libnd4j " + lib + ", oneDNN helpers on " + helpers + "/" + candidates + " conv/pool layers, BLAS threads "
                 + Nd4j.factory().blas().getMaxThreads();
+    }
+
+    private static long gcMillis() {
+        long t = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) t += Math.max(0, gc.getCollectionTime());
+        return t;
     }
 
     private static String loadAverage() throws Exception {

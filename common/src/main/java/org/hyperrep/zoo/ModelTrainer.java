@@ -75,8 +75,7 @@ public final class ModelTrainer {
         for (int from = 0; from < perm.length; from += bs) {
             int to = Math.min(perm.length, from + bs);
             int[] idx = java.util.Arrays.copyOfRange(perm, from, to);
-            ImageData batch = train.select(idx);
-            net.fit(NetworkInputs.dataSet(architecture, batch, 0, batch.size()));
+            net.fit(NetworkInputs.dataSet(architecture, train, idx));
             if (!Double.isFinite(net.score())) return false;
         }
         return true;

@@ -62,10 +62,10 @@ public class FusedConvRuntime extends BaseLayer<FusedConvLayer> {
     private int cachedN = -1;            // batch size of the cached forward pass, -1 = none
     private boolean cachedDouble;
     // FLOAT scratch and caches
-    private float[] xf, wf, bf, af, yf, dwf, dbf, dxf, shiftf, tmpf;
+    private float[] xf, wf, bf, af, yf, dyf, dwf, dbf, dxf, shiftf, tmpf;
     private float[][] zf, dzf, accf;
     // DOUBLE scratch and caches
-    private double[] xd, wd, bd, ad, yd, dwd, dbd, dxd, shiftd, tmpd;
+    private double[] xd, wd, bd, ad, yd, dyd, dwd, dbd, dxd, shiftd, tmpd;
     private double[][] zd, dzd, accd;
     private int[] arg;
     private FusedConvKernelsV vector;    // FLOAT with the Vector API: its own scratch arrays
@@ -182,7 +182,7 @@ public class FusedConvRuntime extends BaseLayer<FusedConvLayer> {
         INDArray gB = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
         int wLen = g.o * g.c * g.k * g.k;
         if (cachedDouble) {
-            double[] dy = new double[outLen];
+            double[] dy = dyd = grow(dyd, outLen);
             read(epsilon, dy, outLen);
             dzd = rows(dzd, n * g.o, g.wideLength);
             accd = rows(accd, g.o, g.wideLength);
@@ -196,7 +196,7 @@ public class FusedConvRuntime extends BaseLayer<FusedConvLayer> {
             write(dbd, gB, g.o);
             if (wantDx) write(dxd, dIn, inLen);
         } else {
-            float[] dy = new float[outLen];
+            float[] dy = dyf = grow(dyf, outLen);   // kept: a new array per call was 150 KB of garbage per step
             read(epsilon, dy, outLen);
             dwf = grow(dwf, wLen);
             dbf = grow(dbf, g.o);

@@ -257,23 +257,25 @@ public class FusedDenseHeadRuntime extends BaseOutputLayer<FusedDenseHead> {
 
     // ---- copies between INDArrays (any data type, any layout) and double arrays ----
 
-    private static void read(INDArray a, double[] dst, int len) {
+    private float[] floats = new float[0];   // FLOAT copies pass through here
+
+    private void read(INDArray a, double[] dst, int len) {
         if (a.dataType() == DataType.DOUBLE) {
             FusedConvRuntime.read(a, dst, len);
         } else {
-            float[] f = new float[len];
-            FusedConvRuntime.read(a, f, len);
-            for (int i = 0; i < len; i++) dst[i] = f[i];
+            if (floats.length < len) floats = new float[len];
+            FusedConvRuntime.read(a, floats, len);
+            for (int i = 0; i < len; i++) dst[i] = floats[i];
         }
     }
 
-    private static void write(double[] src, INDArray a, int len) {
+    private void write(double[] src, INDArray a, int len) {
         if (a.dataType() == DataType.DOUBLE) {
             FusedConvRuntime.write(src, a, len);
         } else {
-            float[] f = new float[len];
-            for (int i = 0; i < len; i++) f[i] = (float) src[i];
-            FusedConvRuntime.write(f, a, len);
+            if (floats.length < len) floats = new float[len];
+            for (int i = 0; i < len; i++) floats[i] = (float) src[i];
+            FusedConvRuntime.write(floats, a, len);
         }
     }
 

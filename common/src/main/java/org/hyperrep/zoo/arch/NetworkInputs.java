@@ -1,5 +1,6 @@
 package org.hyperrep.zoo.arch;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.hyperrep.zoo.data.ImageData;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,6 +21,13 @@ public final class NetworkInputs {
     /** Features of images [from, to). */
     public static INDArray features(Architecture arch, ImageData data, int from, int to) {
         checkRange(data, from, to);
+        long[] shape = shape(arch, data, to - from);
+        int perImage = data.pixelsPerImage();
+        return floats(Arrays.copyOfRange(data.pixels(), from * perImage, to * perImage), shape);
+    }
+
+    /** The array shape of n images for the architecture: [n, features] or [n, c, h, w]; refuses other data. */
+    private static long[] shape(Architecture arch, ImageData data, int n) {
         int[] shape = arch.inputShape();
         boolean flat = shape[0] == 1 && shape[1] == 1;
         int perImage = shape[0] * shape[1] * shape[2];
@@ -32,9 +40,7 @@ public final class NetworkInputs {
                     + data.channels() + "x" + data.height() + "x" + data.width()
                     + (flat ? "" : " (resize or convert the data set first)"));
         }
-        int n = to - from;
-        long[] arrayShape = flat ? new long[]{n, perImage} : new long[]{n, shape[0], shape[1], shape[2]};
-        return floats(Arrays.copyOfRange(data.pixels(), from * perImage, to * perImage), arrayShape);
+        return flat ? new long[]{n, perImage} : new long[]{n, shape[0], shape[1], shape[2]};
     }
 
     /** One-hot labels [to − from, classes] of images [from, to). */
@@ -49,6 +55,33 @@ public final class NetworkInputs {
         int[] labels = data.labels();
         for (int i = from; i < to; i++) oneHot[(i - from) * k + labels[i]] = 1f;
         return floats(oneHot, new long[]{to - from, k});
+    }
+
+    /**
+     * Features and labels of the images at the given indexes, in that order, as one minibatch: the same as
+     * {@code dataSet(arch, data.select(indexes), 0, indexes.length)}, with each image copied straight from the data
+     * set into the minibatch's arrays (a training epoch assembles 1,563 minibatches per cnn-s model).
+     */
+    public static DataSet dataSet(Architecture arch, ImageData data, int[] indexes) {
+        int perImage = data.pixelsPerImage(), n = indexes.length, k = arch.numClasses();
+        long[] shape = shape(arch, data, n);
+        if (data.numClasses() != k) {
+            throw new IllegalArgumentException(arch.name() + " has " + k + " classes, the data " + data.numClasses());
+        }
+        INDArray features = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        float[] oneHot = new float[n * k];
+        if (n > 0) {
+            FloatPointer p = new FloatPointer(features.data().addressPointer());
+            float[] pixels = data.pixels();
+            int[] labels = data.labels();
+            for (int i = 0; i < n; i++) {
+                int j = indexes[i];
+                if (j < 0 || j >= data.size()) throw new IllegalArgumentException("image index " + j + " outside 0.." + data.size());
+                p.position((long) i * perImage).put(pixels, j * perImage, perImage);
+                oneHot[i * k + labels[j]] = 1f;
+            }
+        }
+        return new DataSet(features, floats(oneHot, new long[]{n, k}));
     }
 
     /** Features and labels of images [from, to) as one minibatch. */

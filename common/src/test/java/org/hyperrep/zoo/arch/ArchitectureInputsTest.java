@@ -59,6 +59,21 @@ class ArchitectureInputsTest {
     }
 
     @Test
+    void minibatchOfIndexesEqualsTheSelectedImages() {
+        for (String name : new String[]{"cnn-s", "tetris-mlp"}) {
+            Architecture a = Architectures.byName(name);
+            int[] in = a.inputShape();
+            ImageData d = data(7, in[0], in[1], in[2], a.numClasses());
+            int[] idx = {5, 0, 5, 6, 2};
+            DataSet direct = NetworkInputs.dataSet(a, d, idx);
+            DataSet viaSelect = NetworkInputs.dataSet(a, d.select(idx), 0, idx.length);
+            assertEquals(viaSelect.getFeatures(), direct.getFeatures(), name);
+            assertEquals(viaSelect.getLabels(), direct.getLabels(), name);
+            assertThrows(IllegalArgumentException.class, () -> NetworkInputs.dataSet(a, d, new int[]{7}), name);
+        }
+    }
+
+    @Test
     void featuresFeedTheNetwork() {
         Architecture a = Architectures.byName("cnn-unterthiner");
         ImageData d = data(3, 1, 28, 28, 10);

@@ -102,11 +102,11 @@ class FusedDenseHeadTest {
                 () -> FusedDenseHead.of("h", 3, Activation.SOFTPLUS, 1.0, "o", 2), "activation");
         assertThrows(IllegalArgumentException.class, () -> FusedDenseHead.of("h", 3, Activation.TANH, 0.0, "o", 2));
         FusedDenseHead h = FusedDenseHead.of("h", 3, Activation.TANH, 1.0, "o", 2);
-        h.setActivationFn(Activation.SIGMOID.getActivationFunction());
+        h.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(0.5));   // dropout on its input: not fused
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list().layer(h)
                 .setInputType(InputType.feedForward(4)).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MultiLayerNetwork(conf).init());
-        assertTrue(e.getMessage().contains("softmax"), e.getMessage());
+        assertTrue(e.getMessage().contains("'o'") && e.getMessage().contains("input dropout"), e.getMessage());
     }
 
     @Test
