@@ -37,8 +37,9 @@ import java.util.List;
  *   <li><b>dropout</b>: our factor is the probability to DROP a unit; DL4J's dropout takes the probability to
  *       RETAIN one, so the layers get 1 − p (inverted dropout, as PyTorch). p = 0 means no dropout layers.</li>
  *   <li>Every configuration is seeded with {@code factors.seed()} and computes in {@link DataType#FLOAT}.</li>
- *   <li>Speed: cnn-s and cnn-s3 run each conv [→ pool] → act as one hand-written {@link FusedConvLayer} (plain
- *       Java loops, NCHW); cnn-unterthiner's strided 'same' convolutions stay DL4J layers, for which this class
+ *   <li>Speed: cnn-s and cnn-s3 run each conv [→ pool] → act as one hand-written {@link FusedConvLayer} (Java
+ *       Vector API kernels, NCHW) and their dense head (flatten → dense → act [→ dropout] → dense → softmax) as one
+ *       {@link FusedDenseHead}; cnn-unterthiner's strided 'same' convolutions stay DL4J layers, for which this class
  *       turns on DL4J's oneDNN helpers ({@link OneDnn}) and which compute in NHWC
  *       ({@link LayeredArchitecture#FORMAT}). None of this changes what a network computes.</li>
  * </ul>
