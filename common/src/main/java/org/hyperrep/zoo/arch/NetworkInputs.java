@@ -46,11 +46,7 @@ public final class NetworkInputs {
     /** One-hot labels [to − from, classes] of images [from, to). */
     public static INDArray labels(Architecture arch, ImageData data, int from, int to) {
         checkRange(data, from, to);
-        if (data.numClasses() != arch.numClasses()) {
-            throw new IllegalArgumentException(arch.name() + " has " + arch.numClasses() + " classes, the data "
-                    + data.numClasses());
-        }
-        int k = arch.numClasses();
+        int k = classes(arch, data);
         float[] oneHot = new float[(to - from) * k];
         int[] labels = data.labels();
         for (int i = from; i < to; i++) oneHot[(i - from) * k + labels[i]] = 1f;
@@ -63,11 +59,8 @@ public final class NetworkInputs {
      * set into the minibatch's arrays (a training epoch assembles 1,563 minibatches per cnn-s model).
      */
     public static DataSet dataSet(Architecture arch, ImageData data, int[] indexes) {
-        int perImage = data.pixelsPerImage(), n = indexes.length, k = arch.numClasses();
+        int perImage = data.pixelsPerImage(), n = indexes.length, k = classes(arch, data);
         long[] shape = shape(arch, data, n);
-        if (data.numClasses() != k) {
-            throw new IllegalArgumentException(arch.name() + " has " + k + " classes, the data " + data.numClasses());
-        }
         INDArray features = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
         float[] oneHot = new float[n * k];
         if (n > 0) {
@@ -87,6 +80,15 @@ public final class NetworkInputs {
     /** Features and labels of images [from, to) as one minibatch. */
     public static DataSet dataSet(Architecture arch, ImageData data, int from, int to) {
         return new DataSet(features(arch, data, from, to), labels(arch, data, from, to));
+    }
+
+    /** The architecture's class count; refuses data with another. */
+    private static int classes(Architecture arch, ImageData data) {
+        if (data.numClasses() != arch.numClasses()) {
+            throw new IllegalArgumentException(arch.name() + " has " + arch.numClasses() + " classes, the data "
+                    + data.numClasses());
+        }
+        return arch.numClasses();
     }
 
     /** A c-order FLOAT array holding the values, copied in one block (Nd4j.create copied them one at a time). */
