@@ -10,6 +10,7 @@ import org.hyperrep.zoo.ModelTrainer;
 import org.hyperrep.zoo.Nd4jThreads;
 import org.hyperrep.zoo.arch.Architecture;
 import org.hyperrep.zoo.arch.Architectures;
+import org.hyperrep.zoo.arch.InPlaceUpdater;
 import org.hyperrep.zoo.arch.NetworkInputs;
 import org.hyperrep.zoo.data.Datasets;
 import org.hyperrep.zoo.data.ImageData;
@@ -37,7 +38,8 @@ import java.util.TreeMap;
  * {@code bench.batch} (32), {@code bench.warmup} (iterations before timing; default 2 reps' worth),
  * {@code bench.threads} (ND4J threads, 1), {@code bench.threadDump=true} (CPU per thread group at the end),
  * {@code bench.workspaceMode} (ENABLED or NONE for training and inference; default: DL4J's, ENABLED),
- * {@code bench.cacheMode} (NONE, HOST, DEVICE; default: DL4J's, NONE).
+ * {@code bench.cacheMode} (NONE, HOST, DEVICE; default: DL4J's, NONE), {@code bench.inPlaceUpdater=false} (DL4J's own
+ * updater instead of the zoo's {@link InPlaceUpdater}).
  *
  * <p>With {@code ARCH epoch [MODELS]} it instead trains MODELS (default 3) whole models, one epoch each, through
  * the zoo's own {@link ModelTrainer} (shuffled minibatches, checkpoint and evaluation after epoch 1,
@@ -72,6 +74,7 @@ public class TrainStepBench {
         }
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
+        if (!"false".equals(System.getProperty("bench.inPlaceUpdater"))) InPlaceUpdater.install(net);   // as ModelTrainer
         String cache = System.getProperty("bench.cacheMode");
         if (cache != null) net.setCacheMode(CacheMode.valueOf(cache));
 

@@ -3,6 +3,7 @@ package org.hyperrep.zoo;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.hyperrep.config.TrainingSpec;
 import org.hyperrep.zoo.arch.Architecture;
+import org.hyperrep.zoo.arch.InPlaceUpdater;
 import org.hyperrep.zoo.arch.NetworkInputs;
 import org.hyperrep.zoo.data.ImageData;
 import org.hyperrep.zoo.data.ZooData;
@@ -30,8 +31,7 @@ public final class ModelTrainer {
     }
 
     public List<Checkpoint> train(GeneratingFactors factors) {
-        MultiLayerNetwork net = new MultiLayerNetwork(architecture.configuration(factors));
-        net.init();
+        MultiLayerNetwork net = newNetwork(architecture, factors);
         ImageData trainSet = trainingSubset(data.train(), factors);
         ImageData evalTrain = training.evalTrainMax() > 0 ? trainSet.head(training.evalTrainMax()) : trainSet;
 
@@ -51,6 +51,13 @@ public final class ModelTrainer {
                     diverged ? Checkpoint.Metrics.NAN : m, weights));
         }
         return out;
+    }
+
+    /** A zoo model's initialised network, with DL4J's updater on its in-place path ({@link InPlaceUpdater}). */
+    public static MultiLayerNetwork newNetwork(Architecture architecture, GeneratingFactors factors) {
+        MultiLayerNetwork net = new MultiLayerNetwork(architecture.configuration(factors));
+        net.init();
+        return InPlaceUpdater.install(net);
     }
 
     private Checkpoint.Metrics evaluate(MultiLayerNetwork net, ImageData evalTrain) {
