@@ -146,7 +146,11 @@ public class TrainStepBench {
             long w0 = System.nanoTime(), p0 = os.getProcessCpuTime(), m0 = threads.getCurrentThreadCpuTime();
             var checkpoints = trainer.train(new GeneratingFactors(100 + m, "tanh", "uniform", "adam", 3e-4, 0, 0, 1));
             long w1 = System.nanoTime(), p1 = os.getProcessCpuTime(), m1 = threads.getCurrentThreadCpuTime();
-            if (m < 0) continue;
+            if (m < 0) {
+                System.out.printf("warm-up model (fresh JVM: JIT compilation running): wall %.2f s, process CPU %.2f s, "
+                        + "main-thread CPU %.2f s%n", (w1 - w0) / 1e9, (p1 - p0) / 1e9, (m1 - m0) / 1e9);
+                continue;
+            }
             wall[m] = (w1 - w0) / 1e9;
             proc[m] = (p1 - p0) / 1e9;
             main[m] = (m1 - m0) / 1e9;

@@ -41,7 +41,9 @@ import java.util.List;
  *       Vector API kernels, NCHW) and their dense head (flatten → dense → act [→ dropout] → dense → softmax) as one
  *       {@link FusedDenseHead}; cnn-unterthiner's strided 'same' convolutions stay DL4J layers, for which this class
  *       turns on DL4J's oneDNN helpers ({@link OneDnn}) and which compute in NHWC
- *       ({@link LayeredArchitecture#FORMAT}). None of this changes what a network computes.</li>
+ *       ({@link LayeredArchitecture#FORMAT}). Zoo models train with {@link InPlaceUpdater}, DL4J's updater kept on
+ *       its standard path (M2.1 otherwise builds views of every parameter array on every step). None of this
+ *       changes what a network computes.</li>
  * </ul>
  */
 public final class TrainingRecipe {
