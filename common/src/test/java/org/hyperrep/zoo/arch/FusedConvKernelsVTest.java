@@ -63,7 +63,12 @@ class FusedConvKernelsVTest {
         float[] a = new float[outLen], y = new float[outLen], dw = new float[wLen], db = new float[g.o];
         float[] dx = new float[inLen];
         int[] arg = new int[outLen];
-        for (int rep = 0; rep < 2; rep++) {   // twice: scratch arrays are reused
+        // First a pass on other inputs (scratch arrays are reused, nothing of it may leak into the second)
+        float[] other = x.clone();
+        for (int i = 0; i < inLen; i++) other[i] = (float) r.nextGaussian();
+        v.forward(g, n, other, w, b, a, arg, y, act);
+        v.backward(g, n, other, w, a, arg, y, act, gaussian(r, outLen, 1), dw, db, dx);
+        for (int rep = 0; rep < 2; rep++) {   // then twice on the tested inputs
             v.forward(g, n, x, w, b, a, arg, y, act);
             float[] d = dy.clone();
             v.backward(g, n, x, w, a, arg, y, act, d, dw, db, dx);
