@@ -47,8 +47,9 @@ import java.util.TreeMap;
  * without Spark, to compare with bench/zoo-build.
  *
  * <p>Per rep it prints wall time, process CPU (all threads: JIT, GC, ND4J's deallocators included), main-thread
- * CPU and the main thread's Java heap allocation per iteration (deterministic, unlike the times), and at the end the medians and the load average. On a shared machine compare main-thread CPU
- * first: it is the least load-sensitive figure.
+ * CPU and the main thread's Java heap allocation per iteration (deterministic, unlike the times), and at the end
+ * the GC time per iteration, the medians and the load average. On a shared machine compare main-thread CPU first:
+ * it is the least load-sensitive figure.
  */
 public class TrainStepBench {
 

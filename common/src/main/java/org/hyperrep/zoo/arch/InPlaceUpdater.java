@@ -15,12 +15,13 @@ import java.util.Map;
  *
  * <p>Why: DL4J's updater takes its standard path only when {@code gradient.gradient()} is, by identity, its own
  * [1, n] view of the network's flattened gradient; in 1.0.0-M2.1 {@code DefaultGradient.gradient()} returns a new
- * rank-1 reshape of it on every call, so every step takes the "external gradient" path, which builds two new INDArray views per parameter
- * array and regularisation step (even with no regularisation): 40 views per step for cnn-s, each a shape buffer
- * and two native deallocator registrations. That was most of the INDArrays a zoo training step creates, and their
- * deallocator references made the young collections copy tens of megabytes. When the given gradient occupies
- * exactly the memory of the updater's own view, this updater passes a gradient whose {@code gradient()} is that
- * view, so DL4J takes its standard path with the views it built once. Any other gradient goes through DL4J's external path unchanged.
+ * rank-1 reshape of it on every call, so every step takes the "external gradient" path, which builds two new
+ * INDArray views per parameter array and regularisation step (even with no regularisation): 40 views per step for
+ * cnn-s, each a shape buffer and two native deallocator registrations. That was most of the INDArrays a zoo training
+ * step creates, and their deallocator references made the young collections copy tens of megabytes. When the given
+ * gradient occupies exactly the memory of the updater's own view, this updater passes a gradient whose
+ * {@code gradient()} is that view, so DL4J takes its standard path with the views it built once. Any other gradient
+ * goes through DL4J's external path unchanged.
  */
 public final class InPlaceUpdater extends MultiLayerUpdater {
     private static final long serialVersionUID = 1L;
@@ -73,9 +74,9 @@ public final class InPlaceUpdater extends MultiLayerUpdater {
     /** Both arrays are contiguous, of one data type and length, and start at the same address. */
     static boolean sameMemory(INDArray a, INDArray b) {
         if (a == null || b == null || a.dataType() != b.dataType() || a.length() != b.length()) return false;
-        if (!a.isVectorOrScalar() || !b.isVectorOrScalar() || a.elementWiseStride() != 1 || b.elementWiseStride() != 1) {
-            return false;
-        }
+        boolean contiguous = a.isVectorOrScalar() && b.isVectorOrScalar()
+                && a.elementWiseStride() == 1 && b.elementWiseStride() == 1;
+        if (!contiguous) return false;
         return a.data().addressPointer().address() == b.data().addressPointer().address();
     }
 }
