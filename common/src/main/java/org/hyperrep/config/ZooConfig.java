@@ -10,7 +10,8 @@ import java.util.stream.IntStream;
 
 /** Everything that defines a zoo (section {@code zoo} of a config file), validated. */
 public record ZooConfig(String name, String architecture, DatasetSpec dataset, FactorSpace factors,
-                        TrainingSpec training, SplitSpec split, int modelsPerCommit) implements Serializable {
+                        TrainingSpec training, SplitSpec split, int modelsPerCommit, int populationSize)
+        implements Serializable {
 
     public static final List<String> ARCHITECTURES = List.of("tetris-mlp", "cnn-s", "cnn-s3", "cnn-unterthiner");
     public static final List<String> DATASETS = List.of("tetris", "mnist", "fashion-mnist", "cifar10");
@@ -46,7 +47,10 @@ public record ZooConfig(String name, String architecture, DatasetSpec dataset, F
                     c.getDouble("zoo.split.test"), c.getLong("zoo.split.seed"));
             int perCommit = c.getInt("zoo.build.models-per-commit");
             if (perCommit <= 0) throw new BadInputException("zoo.build.models-per-commit must be > 0");
-            return new ZooConfig(name, arch, ds, FactorSpace.from(c, "zoo.factors."), training, split, perCommit);
+            int population = c.getInt("zoo.build.population-size");
+            if (population <= 0) throw new BadInputException("zoo.build.population-size must be > 0 (1 = one model per task)");
+            return new ZooConfig(name, arch, ds, FactorSpace.from(c, "zoo.factors."), training, split, perCommit,
+                    population);
         } catch (ConfigException e) {
             throw new BadInputException("bad config: " + e.getMessage(), e);
         }

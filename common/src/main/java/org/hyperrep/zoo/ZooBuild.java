@@ -83,6 +83,9 @@ public final class ZooBuild {
         int alreadyPresent = plan.size() - todo.size();
         LOG.info("zoo {}: {} models planned, {} already built, {} to train ({} checkpoints each)", zoo.name(),
                 plan.size(), alreadyPresent, todo.size(), zoo.training().checkpointEpochs().size());
+        LOG.info(ZooWorker.trainsPopulations(zoo)
+                ? "training in populations of up to " + zoo.populationSize() + " models per task (plain Java, lockstep)"
+                : "training one model per task (DL4J)");
 
         BuildProgress progress = new BuildProgress(todo.size(), zoo.training().epochs());
         LongAccumulator done = spark.sparkContext().longAccumulator("models trained");
@@ -97,8 +100,8 @@ public final class ZooBuild {
                 Path staging = store.stagingPath(runId, b);
                 spark.sparkContext().setJobDescription("zoo " + zoo.name() + ": batch " + (b + 1) + " ("
                         + batch.size() + " models)");
-                JavaRDD<Row> trained = jsc.parallelize(batch, batch.size())
-                        .flatMap(new ZooWorker(zoo, threadsPerTask, done));
+                JavaRDD<Row> trained = jsc.parallelize(batch, tasksFor(batch.size(), jsc.defaultParallelism()))
+                        .mapPartitions(new ZooWorker(zoo, threadsPerTask, done));
                 Dataset<Row> df = spark.createDataFrame(trained, CheckpointSchema.SCHEMA)
                         .repartition(filesFor(batch.size(), arch.parameterCount()));
                 df.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
@@ -173,6 +176,17 @@ public final class ZooBuild {
         Map<String, List<Object>> out = new LinkedHashMap<>();
         v.forEach((k, s) -> out.put(k, new ArrayList<>(s)));
         return out;
+    }
+
+    /**
+     * Tasks for a batch of models: one per model, or for population training (dense architectures) populations of
+     * at most {@code zoo.build.population-size} models, but never fewer tasks than cores while there are models
+     * to spread over them.
+     */
+    int tasksFor(int models, int cores) {
+        if (!ZooWorker.trainsPopulations(zoo)) return models;
+        int byPopulation = (models + zoo.populationSize() - 1) / zoo.populationSize();
+        return Math.max(1, Math.min(models, Math.max(byPopulation, cores)));
     }
 
     private int filesFor(int models, int params) {

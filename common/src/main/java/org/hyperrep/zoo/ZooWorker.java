@@ -18,11 +18,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The executor side of a zoo build: one call trains one model and returns its checkpoint rows. The data set is
- * loaded once per executor JVM and shared by every task in it; ND4J runs one thread per task so that concurrent
- * tasks fill the cores instead of fighting over them.
+ * The executor side of a zoo build: one call trains the models of one task (a partition) and returns their
+ * checkpoint rows. Dense architectures train as one population ({@link PopulationTrainer}) when
+ * {@code zoo.build.population-size} is above 1; everything else trains model by model through DL4J
+ * ({@link ModelTrainer}). The data set is loaded once per executor JVM and shared by every task in it; ND4J runs
+ * one thread per task so that concurrent tasks fill the cores instead of fighting over them.
  */
-public final class ZooWorker implements FlatMapFunction<ModelSpec, Row> {
+public final class ZooWorker implements FlatMapFunction<Iterator<ModelSpec>, Row> {
     private static final Map<DatasetSpec, ZooData> DATA = new ConcurrentHashMap<>();
 
     private final ZooConfig zoo;
@@ -40,16 +42,36 @@ public final class ZooWorker implements FlatMapFunction<ModelSpec, Row> {
         return DATA.computeIfAbsent(spec, Datasets::load);
     }
 
+    /** Whether models of this zoo train as populations. */
+    public static boolean trainsPopulations(ZooConfig zoo) {
+        return zoo.populationSize() > 1 && PopulationTrainer.supports(Architectures.byName(zoo.architecture()));
+    }
+
     @Override
-    public Iterator<Row> call(ModelSpec model) {
+    public Iterator<Row> call(Iterator<ModelSpec> partition) {
         Nd4jThreads.limit(threadsPerTask);
         Architecture arch = Architectures.byName(zoo.architecture());
-        ModelTrainer trainer = new ModelTrainer(arch, data(zoo.dataset()), zoo.training());
+        List<ModelSpec> models = new ArrayList<>();
+        partition.forEachRemaining(models::add);
         List<Row> rows = new ArrayList<>();
-        for (Checkpoint c : trainer.train(model.factors())) {
+        if (trainsPopulations(zoo)) {
+            PopulationTrainer trainer = new PopulationTrainer(arch, data(zoo.dataset()), zoo.training());
+            List<List<Checkpoint>> trained = trainer.train(models.stream().map(ModelSpec::factors).toList());
+            for (int i = 0; i < models.size(); i++) addRows(rows, models.get(i), trained.get(i));
+            if (modelsDone != null) modelsDone.add(models.size());
+        } else {
+            ModelTrainer trainer = new ModelTrainer(arch, data(zoo.dataset()), zoo.training());
+            for (ModelSpec model : models) {
+                addRows(rows, model, trainer.train(model.factors()));
+                if (modelsDone != null) modelsDone.add(1);
+            }
+        }
+        return rows.iterator();
+    }
+
+    private void addRows(List<Row> rows, ModelSpec model, List<Checkpoint> checkpoints) {
+        for (Checkpoint c : checkpoints) {
             rows.add(CheckpointSchema.toRow(zoo.name(), zoo.architecture(), zoo.dataset().name(), model, c));
         }
-        if (modelsDone != null) modelsDone.add(1);
-        return rows.iterator();
     }
 }
