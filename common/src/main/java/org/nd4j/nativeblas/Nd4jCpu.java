@@ -28,9 +28,18 @@ public final class Nd4jCpu {
             return INSTANCE;
         }
 
-        /** Whether the loaded native backend has oneDNN (the old name of {@code isUseONEDNN}). */
+        /**
+         * Whether the loaded native backend has oneDNN (the old name of {@code isUseONEDNN}). Looked up by
+         * reflection so that builds without the CPU backend (the {@code gpu} profile) still compile; false there.
+         */
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            try {
+                Class<?> env = Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment");
+                Object instance = env.getMethod("getInstance").invoke(null);
+                return (Boolean) env.getMethod("isUseONEDNN").invoke(instance);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return false;
+            }
         }
     }
 }
