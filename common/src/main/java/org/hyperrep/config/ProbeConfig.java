@@ -16,9 +16,17 @@ import java.util.List;
  * @param maxTrainRows      at most this many train rows are fitted on (0 = all)
  * @param seed              seed of the train-row subsample and the tree learners
  * @param parallelism       probes fitted at once, each from its own driver thread (0 = Spark's default parallelism)
+ * @param families          probe families fitted on every feature set: linear, gbt (like for like: each feature
+ *                          set with both)
+ * @param concatenateStatistics also probe every embedding concatenated with s(W) (E ⊕ s(W))
+ * @param targets           the targets probed (empty: every target that varies in the zoo)
  */
 public record ProbeConfig(List<Double> ridgeLambdas, List<Double> logisticRegParams, Gbt gbt, long maxTrainRows,
-                          long seed, int parallelism) implements Serializable {
+                          long seed, int parallelism, List<String> families, boolean concatenateStatistics,
+                          List<String> targets) implements Serializable {
+
+    public static final String LINEAR = "linear", GBT = "gbt";
+    public static final List<String> FAMILIES = List.of(LINEAR, GBT);
 
     /** Gradient-boosted trees settings (MLlib's maxIter, maxDepth, stepSize). */
     public record Gbt(int maxIter, int maxDepth, double stepSize) implements Serializable {
@@ -27,7 +35,11 @@ public record ProbeConfig(List<Double> ridgeLambdas, List<Double> logisticRegPar
     public ProbeConfig {
         ridgeLambdas = List.copyOf(ridgeLambdas);
         logisticRegParams = List.copyOf(logisticRegParams);
+        families = List.copyOf(families);
+        targets = List.copyOf(targets);
     }
+
+    public boolean fits(String family) { return families.contains(family); }
 
     public static ProbeConfig from(Config c) {
         try {
@@ -49,7 +61,12 @@ public record ProbeConfig(List<Double> ridgeLambdas, List<Double> logisticRegPar
             if (parallelism < 0) {
                 throw new BadInputException("probe.parallelism = " + parallelism + ": must be >= 0 (0 = Spark's default parallelism)");
             }
-            return new ProbeConfig(lambdas, logistic, gbt, maxRows, c.getLong("probe.seed"), parallelism);
+            List<String> families = c.getStringList("probe.families");
+            if (families.isEmpty() || !FAMILIES.containsAll(families)) {
+                throw new BadInputException("probe.families = " + families + ": a non-empty list of " + FAMILIES);
+            }
+            return new ProbeConfig(lambdas, logistic, gbt, maxRows, c.getLong("probe.seed"), parallelism, families,
+                    c.getBoolean("probe.concatenate-statistics"), c.getStringList("probe.targets"));
         } catch (ConfigException e) {
             throw new BadInputException("bad probe config: " + e.getMessage(), e);
         }

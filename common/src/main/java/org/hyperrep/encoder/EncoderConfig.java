@@ -22,9 +22,15 @@ public record EncoderConfig(String architecture, EncoderSpec spec, List<Integer>
      *                for the spark engine; 0 = automatic: 1 (on the shared 2-core machines here one thread beat two
      *                for every size measured, by 3x in CPU time; a dedicated machine may set its cores for the
      *                local engine)
+     * @param schedule    the learning rate over epochs: {@code plateau} (the paper: reduced by plateauFactor when
+     *                    the train loss has not improved for plateauPatience epochs) or {@code warmup-cosine}
+     *                    ({@link LearningRateSchedule})
+     * @param warmupEpochs    warmup-cosine: epochs of linear warm-up
+     * @param finalRateFactor warmup-cosine: the rate of the last epoch as a fraction of the base rate
      */
     public record Training(String engine, int epochs, int batchSize, double plateauFactor, int plateauPatience,
-                           int averagingFrequency, int monitorSamples, int threads) implements Serializable {
+                           int averagingFrequency, int monitorSamples, int threads, String schedule,
+                           int warmupEpochs, double finalRateFactor) implements Serializable {
 
         /** The ND4J threads a training task of this engine uses. */
         public int threadsPerTask() { return threads > 0 ? threads : 1; }
@@ -49,7 +55,8 @@ public record EncoderConfig(String architecture, EncoderSpec spec, List<Integer>
                         c.getDouble("encoder.dropout"), c.getIntList("encoder.projection"),
                         c.getDouble("encoder.gamma"), c.getDouble("encoder.tau"),
                         c.getBoolean("encoder.normalize-reconstruction-per-layer"), seed,
-                        c.getDouble("encoder.training.learning-rate"), c.getDouble("encoder.training.weight-decay"));
+                        c.getDouble("encoder.training.learning-rate"), c.getDouble("encoder.training.weight-decay"),
+                        c.getBoolean("encoder.standardize-inputs"), c.getString("encoder.readout"));
                 aug = new AugmentationSpec(c.getBoolean("encoder.augmentation.permutation"),
                         c.getInt("encoder.augmentation.permutation-count"), c.getBoolean("encoder.augmentation.erasing"),
                         c.getDouble("encoder.augmentation.erasing-probability"), 0.02, 0.33,
@@ -60,7 +67,16 @@ public record EncoderConfig(String architecture, EncoderSpec spec, List<Integer>
             Training t = new Training(engine, c.getInt("encoder.training.epochs"), c.getInt("encoder.training.batch-size"),
                     c.getDouble("encoder.training.plateau-factor"), c.getInt("encoder.training.plateau-patience"),
                     c.getInt("encoder.training.averaging-frequency"), c.getInt("encoder.training.monitor-samples"),
-                    c.getInt("encoder.training.threads"));
+                    c.getInt("encoder.training.threads"), c.getString("encoder.training.schedule"),
+                    c.getInt("encoder.training.warmup-epochs"), c.getDouble("encoder.training.final-rate-factor"));
+            if (!LearningRateSchedule.NAMES.contains(t.schedule())) {
+                throw new BadInputException("encoder.training.schedule = " + t.schedule() + ": expected one of "
+                        + LearningRateSchedule.NAMES);
+            }
+            if (t.warmupEpochs() < 0) throw new BadInputException("encoder.training.warmup-epochs must be >= 0");
+            if (!(t.finalRateFactor() > 0 && t.finalRateFactor() <= 1)) {
+                throw new BadInputException("encoder.training.final-rate-factor must be in (0, 1]");
+            }
             if (t.threads() < 0) throw new BadInputException("encoder.training.threads must be >= 0 (0 = automatic)");
             if (t.epochs() < 1) throw new BadInputException("encoder.training.epochs must be >= 1");
             if (t.batchSize() < 2) throw new BadInputException("encoder.training.batch-size must be >= 2");

@@ -25,11 +25,29 @@ import java.util.List;
  * @param learningRate                    Adam learning rate
  * @param weightDecay                     decoupled weight decay on weight matrices (not on biases, norms,
  *                                        tokens or position embeddings); 0 for none
+ * @param standardizeInputs               standardize every zoo layer's weights by the mean and std of that layer
+ *                                        over the training split, inside the graph ({@link WeightStandardization}:
+ *                                        the statistics travel with the model file); the reconstruction is mapped
+ *                                        back and its error weighted by 1/std², i.e. measured in standardized units
+ * @param readout                         what the tanh bottleneck reads from the last encoder block: the
+ *                                        compression token, the mean of the neuron tokens, or both concatenated
+ *                                        ({@link TokenReadout})
  */
 public record EncoderSpec(int dModel, int heads, int blocks, int ffDim, int latentDim, double dropout,
                           List<Integer> projection, double gamma, double tau,
                           boolean normalizeReconstructionPerLayer, long seed, double learningRate,
-                          double weightDecay) implements Serializable {
+                          double weightDecay, boolean standardizeInputs, String readout) implements Serializable {
+
+    /** Readout values, see {@link TokenReadout}. */
+    public static final List<String> READOUTS = List.of(TokenReadout.COMPRESSION, TokenReadout.MEAN, TokenReadout.BOTH);
+
+    /** Without input standardization, reading the compression token. */
+    public EncoderSpec(int dModel, int heads, int blocks, int ffDim, int latentDim, double dropout,
+                       List<Integer> projection, double gamma, double tau, boolean normalizeReconstructionPerLayer,
+                       long seed, double learningRate, double weightDecay) {
+        this(dModel, heads, blocks, ffDim, latentDim, dropout, projection, gamma, tau, normalizeReconstructionPerLayer,
+                seed, learningRate, weightDecay, false, TokenReadout.COMPRESSION);
+    }
 
     public EncoderSpec {
         projection = projection == null ? List.of() : List.copyOf(projection);
@@ -44,7 +62,11 @@ public record EncoderSpec(int dModel, int heads, int blocks, int ffDim, int late
         require(tau > 0, "tau must be > 0, got " + tau);
         require(learningRate > 0, "learningRate must be > 0, got " + learningRate);
         require(weightDecay >= 0, "weightDecay must be >= 0, got " + weightDecay);
+        require(READOUTS.contains(readout), "readout must be one of " + READOUTS + ", got " + readout);
     }
+
+    /** Whether the graph needs per-layer statistics of the training weights at build time. */
+    public boolean needsLayerStatistics() { return normalizeReconstructionPerLayer || standardizeInputs; }
 
     /** The paper's Tetris setting (METHOD.md §4): d 256, 2 blocks, 4 heads, FF 512, latent 50, head 50/20, γ 0.5. */
     public static EncoderSpec paperTetris() {
@@ -59,17 +81,17 @@ public record EncoderSpec(int dModel, int heads, int blocks, int ffDim, int late
 
     public EncoderSpec withGamma(double g) {
         return new EncoderSpec(dModel, heads, blocks, ffDim, latentDim, dropout, projection, g, tau,
-                normalizeReconstructionPerLayer, seed, learningRate, weightDecay);
+                normalizeReconstructionPerLayer, seed, learningRate, weightDecay, standardizeInputs, readout);
     }
 
     public EncoderSpec withDropout(double p) {
         return new EncoderSpec(dModel, heads, blocks, ffDim, latentDim, p, projection, gamma, tau,
-                normalizeReconstructionPerLayer, seed, learningRate, weightDecay);
+                normalizeReconstructionPerLayer, seed, learningRate, weightDecay, standardizeInputs, readout);
     }
 
     public EncoderSpec withSeed(long s) {
         return new EncoderSpec(dModel, heads, blocks, ffDim, latentDim, dropout, projection, gamma, tau,
-                normalizeReconstructionPerLayer, s, learningRate, weightDecay);
+                normalizeReconstructionPerLayer, s, learningRate, weightDecay, standardizeInputs, readout);
     }
 
     private static void require(boolean ok, String message) {

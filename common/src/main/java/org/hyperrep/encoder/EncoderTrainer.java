@@ -61,18 +61,13 @@ public final class EncoderTrainer {
     /** A new, untrained graph for this config. */
     public ComputationGraph newGraph(List<TrainingSample> train) {
         EncoderSpec spec = config.spec();
-        double[] std = null;
-        if (spec.normalizeReconstructionPerLayer()) {
-            int p = layout.size();
-            float[] all = new float[train.size() * p];
-            for (int i = 0; i < train.size(); i++) System.arraycopy(train.get(i).weights(), 0, all, i * p, p);
-            std = HyperRepresentationModel.layerStd(layout, Nd4j.create(all, new long[]{train.size(), p}, 'c'));
-        }
+        LayerStatistics stats = spec.needsLayerStatistics()
+                ? LayerStatistics.of(layout, train.stream().map(TrainingSample::weights).toList()) : null;
         if (config.architecture().equals("mlp")) {
-            return HyperRepresentationModel.buildMlp(layout, spec, std,
+            return HyperRepresentationModel.buildMlp(layout, spec, stats,
                     config.mlpHidden().stream().mapToInt(Integer::intValue).toArray());
         }
-        return HyperRepresentationModel.build(layout, spec, std);
+        return HyperRepresentationModel.build(layout, spec, stats);
     }
 
     /**
@@ -117,8 +112,13 @@ public final class EncoderTrainer {
         double lr = state.learningRate();
         double best = state.bestLoss();
         int sinceBest = state.epochsSinceBest();
+        boolean cosine = t.schedule().equals(LearningRateSchedule.WARMUP_COSINE);
         for (int epoch = state.epoch() + 1; epoch <= t.epochs(); epoch++) {
             long start = System.nanoTime();
+            if (cosine) {
+                lr = LearningRateSchedule.warmupCosine(spec.learningRate(), epoch, t.epochs(), t.warmupEpochs(),
+                        t.finalRateFactor());
+            }
             EpochBatches batches = new EpochBatches(train.size(), t.batchSize(), spec.seed(), epoch);
             if (sparkNet != null) {
                 sparkNet.getNetwork().setLearningRate(lr);
@@ -143,7 +143,7 @@ public final class EncoderTrainer {
             if (tr.total() < best - 1e-12) {
                 best = tr.total();
                 sinceBest = 0;
-            } else if (++sinceBest > t.plateauPatience()) {
+            } else if (++sinceBest > t.plateauPatience() && !cosine) {
                 lr *= t.plateauFactor();
                 sinceBest = 0;
                 LOG.info("loss plateau: learning rate reduced to {}", lr);

@@ -41,6 +41,8 @@ import java.util.List;
  *     = "reconstruction", loss (1−γ)·MSE (optionally per-layer 1/std² column weights)
  *   z → [Dense → BatchNorm → ReLU]* → Dense = "projection", loss γ·NT-Xent(τ)
  * </pre>
+ * With {@code spec.standardizeInputs()} a fixed {@link WeightStandardization} comes first and its inverse after the
+ * debedding; with a readout other than the compression token a {@link TokenReadout} replaces the position-0 subset.
  * γ = 0 builds no projection head, γ = 1 no decoder. The input of a training step is [view 1 rows; view 2 rows]
  * (see {@link TwoViewBatch}); the embedding of weights is read with {@link #embed}.
  *
@@ -66,7 +68,7 @@ public final class HyperRepresentationModel {
 
     /** The transformer model, initialised, float precision, Adam(lr) with the spec's weight decay. */
     public static ComputationGraph build(WeightLayout layout, EncoderSpec spec) {
-        return build(layout, spec, null);
+        return build(layout, spec, (LayerStatistics) null);
     }
 
     /**
@@ -74,12 +76,25 @@ public final class HyperRepresentationModel {
      * (see {@link #layerStd}) that {@code spec.normalizeReconstructionPerLayer()} needs; ignored otherwise.
      */
     public static ComputationGraph build(WeightLayout layout, EncoderSpec spec, double[] layerStd) {
-        return init(configuration(layout, spec, layerStd, DataType.FLOAT, adam(spec)));
+        return build(layout, spec, LayerStatistics.ofStd(layerStd));
+    }
+
+    /**
+     * As {@link #build(WeightLayout, EncoderSpec)}, with the per-layer statistics of the training weights
+     * ({@link LayerStatistics#of}) that {@code spec.needsLayerStatistics()} asks for; ignored otherwise.
+     */
+    public static ComputationGraph build(WeightLayout layout, EncoderSpec spec, LayerStatistics stats) {
+        return init(configuration(layout, spec, stats, DataType.FLOAT, adam(spec)));
     }
 
     /** The MLP auto-encoder baseline, initialised: Dense+ReLU encoder of the given widths, tanh latent, mirrored decoder. */
     public static ComputationGraph buildMlp(WeightLayout layout, EncoderSpec spec, double[] layerStd, int... hidden) {
-        return init(mlpConfiguration(layout, spec, layerStd, hidden, DataType.FLOAT, adam(spec)));
+        return buildMlp(layout, spec, LayerStatistics.ofStd(layerStd), hidden);
+    }
+
+    /** As {@link #buildMlp(WeightLayout, EncoderSpec, double[], int...)} with the training weights' statistics. */
+    public static ComputationGraph buildMlp(WeightLayout layout, EncoderSpec spec, LayerStatistics stats, int... hidden) {
+        return init(mlpConfiguration(layout, spec, stats, hidden, DataType.FLOAT, adam(spec)));
     }
 
     /** Output names of a graph built from this spec, in the order of a training {@code MultiDataSet}'s labels. */
@@ -97,6 +112,13 @@ public final class HyperRepresentationModel {
     public static ComputationGraphConfiguration configuration(WeightLayout layout, EncoderSpec spec,
                                                               double[] layerStd, DataType dataType,
                                                               IUpdater updater) {
+        return configuration(layout, spec, LayerStatistics.ofStd(layerStd), dataType, updater);
+    }
+
+    /** The transformer model's configuration with the training weights' statistics, a data type and an updater. */
+    public static ComputationGraphConfiguration configuration(WeightLayout layout, EncoderSpec spec,
+                                                              LayerStatistics stats, DataType dataType,
+                                                              IUpdater updater) {
         int d = spec.dModel();
         int tokens = layout.tokenCount();
         ComputationGraphConfiguration.GraphBuilder g = base(spec, dataType, updater).graphBuilder()
@@ -104,7 +126,7 @@ public final class HyperRepresentationModel {
                 .setInputTypes(InputType.feedForward(layout.size()));
 
         String prev = "tokens";
-        g.addLayer(prev, new NeuronTokenEmbedding(layout, d), INPUT);
+        g.addLayer(prev, new NeuronTokenEmbedding(layout, d), standardizedInput(g, layout, spec, stats));
         g.addLayer("compression_token", new CompressionToken(tokens, d), prev);
         g.addLayer("encoder_positions", new PositionEmbedding(tokens + 1, d, ENCODER_POSITION_STD), "compression_token");
         prev = "encoder_positions";
@@ -113,8 +135,14 @@ public final class HyperRepresentationModel {
             g.addLayer(name, new TransformerBlock(tokens + 1, d, spec.heads(), spec.ffDim(), spec.dropout()), prev);
             prev = name;
         }
-        g.addVertex("compression_readout", new SubsetVertex(0, d - 1), prev);
-        g.addLayer(EMBEDDING, dense(d, spec.latentDim(), Activation.TANH), "compression_readout");
+        if (spec.readout().equals(TokenReadout.COMPRESSION)) {
+            g.addVertex("compression_readout", new SubsetVertex(0, d - 1), prev);
+            g.addLayer(EMBEDDING, dense(d, spec.latentDim(), Activation.TANH), "compression_readout");
+        } else {
+            TokenReadout readout = new TokenReadout(tokens, d, spec.readout());
+            g.addLayer("token_readout", readout, prev);
+            g.addLayer(EMBEDDING, dense(readout.outputSize(), spec.latentDim(), Activation.TANH), "token_readout");
+        }
 
         if (spec.hasReconstruction()) {
             g.addLayer("decoder_input", dense(spec.latentDim(), (long) tokens * d, Activation.IDENTITY), EMBEDDING);
@@ -128,7 +156,7 @@ public final class HyperRepresentationModel {
                 prev = name;
             }
             g.addLayer("debedding", new TokenDebedding(layout, d), prev);
-            addReconstructionLoss(g, layout, spec, layerStd, "debedding");
+            addReconstructionLoss(g, layout, spec, stats, "debedding");
         }
         if (spec.hasContrastive()) addProjectionHead(g, spec, spec.latentDim());
         g.setOutputs(outputs(spec).toArray(String[]::new));
@@ -139,12 +167,19 @@ public final class HyperRepresentationModel {
     public static ComputationGraphConfiguration mlpConfiguration(WeightLayout layout, EncoderSpec spec,
                                                                  double[] layerStd, int[] hidden, DataType dataType,
                                                                  IUpdater updater) {
+        return mlpConfiguration(layout, spec, LayerStatistics.ofStd(layerStd), hidden, dataType, updater);
+    }
+
+    /** The MLP baseline's configuration with the training weights' statistics. */
+    public static ComputationGraphConfiguration mlpConfiguration(WeightLayout layout, EncoderSpec spec,
+                                                                 LayerStatistics stats, int[] hidden, DataType dataType,
+                                                                 IUpdater updater) {
         ComputationGraphConfiguration.GraphBuilder g = base(spec, dataType, updater).graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.feedForward(layout.size()));
         // Dropout (when the spec has it) acts on the input of every layer that reads a hidden ReLU layer.
         double p = spec.dropout();
-        String prev = INPUT;
+        String prev = standardizedInput(g, layout, spec, stats);
         long width = layout.size();
         for (int i = 0; i < hidden.length; i++) {
             String name = "encoder_dense_" + i;
@@ -163,7 +198,7 @@ public final class HyperRepresentationModel {
                 width = hidden[i];
             }
             g.addLayer("decoder_output", dense(width, layout.size(), Activation.IDENTITY, hidden.length > 0 ? p : 0), prev);
-            addReconstructionLoss(g, layout, spec, layerStd, "decoder_output");
+            addReconstructionLoss(g, layout, spec, stats, "decoder_output");
         }
         if (spec.hasContrastive()) addProjectionHead(g, spec, spec.latentDim());
         g.setOutputs(outputs(spec).toArray(String[]::new));
@@ -194,14 +229,23 @@ public final class HyperRepresentationModel {
      * (1−γ)·MSE.
      */
     public static double[] reconstructionWeights(WeightLayout layout, EncoderSpec spec, double[] layerStd) {
+        return reconstructionWeights(layout, spec, LayerStatistics.ofStd(layerStd));
+    }
+
+    /**
+     * Column weights of the reconstruction loss: (1−γ), divided by std_l² when the spec normalises per layer or
+     * standardizes its inputs (then the error is measured in standardized units).
+     */
+    public static double[] reconstructionWeights(WeightLayout layout, EncoderSpec spec, LayerStatistics stats) {
+        double[] layerStd = stats == null ? null : stats.std();
         double[] w = new double[layout.size()];
         for (int l = 0; l < layout.layers().size(); l++) {
             LayerLayout ll = layout.layers().get(l);
             double scale = 1 - spec.gamma();
-            if (spec.normalizeReconstructionPerLayer()) {
+            if (spec.needsLayerStatistics()) {
                 if (layerStd == null || layerStd.length != layout.layers().size()) {
-                    throw new IllegalArgumentException("normalizeReconstructionPerLayer needs one std per layer ("
-                            + layout.layers().size() + "); use HyperRepresentationModel.layerStd on the training weights");
+                    throw new IllegalArgumentException("normalizeReconstructionPerLayer and standardizeInputs need one"
+                            + " std per layer (" + layout.layers().size() + "); use LayerStatistics.of on the training weights");
                 }
                 if (!(layerStd[l] > 0)) throw new IllegalArgumentException("std of layer " + ll.name() + " is " + layerStd[l]);
                 scale /= layerStd[l] * layerStd[l];
@@ -290,9 +334,30 @@ public final class HyperRepresentationModel {
         return b.build();
     }
 
+    /** The input standardization layer when the spec asks for it (its name, else the graph's input). */
+    private static String standardizedInput(ComputationGraphConfiguration.GraphBuilder g, WeightLayout layout,
+                                            EncoderSpec spec, LayerStatistics stats) {
+        if (!spec.standardizeInputs()) return INPUT;
+        requireStatistics(layout, stats);
+        g.addLayer("standardize", new WeightStandardization(layout, stats.mean(), stats.std(), false), INPUT);
+        return "standardize";
+    }
+
+    private static void requireStatistics(WeightLayout layout, LayerStatistics stats) {
+        if (stats == null || stats.mean() == null || stats.std().length != layout.layers().size()) {
+            throw new IllegalArgumentException("standardizeInputs needs the mean and std of every layer ("
+                    + layout.layers().size() + "); use LayerStatistics.of on the training weights");
+        }
+    }
+
     private static void addReconstructionLoss(ComputationGraphConfiguration.GraphBuilder g, WeightLayout layout,
-                                              EncoderSpec spec, double[] layerStd, String input) {
-        INDArray weights = Nd4j.createFromArray(reconstructionWeights(layout, spec, layerStd)).reshape(1, layout.size());
+                                              EncoderSpec spec, LayerStatistics stats, String input) {
+        if (spec.standardizeInputs()) {
+            requireStatistics(layout, stats);
+            g.addLayer("destandardize", new WeightStandardization(layout, stats.mean(), stats.std(), true), input);
+            input = "destandardize";
+        }
+        INDArray weights = Nd4j.createFromArray(reconstructionWeights(layout, spec, stats)).reshape(1, layout.size());
         g.addLayer(RECONSTRUCTION, new LossLayer.Builder(new LossMSE(weights)).activation(Activation.IDENTITY).build(),
                 input);
     }

@@ -72,9 +72,10 @@ final class SpecParamInitializer implements ParamInitializer {
     private Map<String, INDArray> views(NeuralNetConfiguration conf, INDArray flat) {
         List<ParamSpec> specs = specs(conf.getLayer());
         long total = specs.stream().mapToLong(ParamSpec::length).sum();
-        if (flat.length() != total) {
+        if (total == 0 && flat == null) return new LinkedHashMap<>();   // DL4J gives parameter-free layers no view
+        if (flat == null || flat.length() != total) {
             throw new IllegalStateException("layer " + conf.getLayer().getLayerName() + " expects " + total
-                    + " parameters, got a view of " + flat.length());
+                    + " parameters, got a view of " + (flat == null ? "none" : flat.length()));
         }
         INDArray vector = flat.reshape(flat.length());
         Map<String, INDArray> out = new LinkedHashMap<>();

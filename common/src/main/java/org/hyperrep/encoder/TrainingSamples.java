@@ -3,6 +3,7 @@ package org.hyperrep.encoder;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.hyperrep.store.ZooStore;
+import org.hyperrep.store.ZooSubset;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,12 @@ public final class TrainingSamples {
     }
 
     public static List<TrainingSample> load(SparkSession spark, ZooStore zoo, String split) {
-        List<Row> rows = zoo.checkpoints(spark)
+        return load(spark, zoo, split, new ZooSubset(0, 0, List.of()));
+    }
+
+    /** The samples of one split of a subset of the zoo. */
+    public static List<TrainingSample> load(SparkSession spark, ZooStore zoo, String split, ZooSubset subset) {
+        List<Row> rows = subset.apply(zoo.checkpoints(spark))
                 .filter(col("split").equalTo(split).and(col("status").equalTo("ok")))
                 .select("model_id", "epoch", "weights").orderBy("model_id", "epoch").collectAsList();
         List<TrainingSample> out = new ArrayList<>(rows.size());

@@ -8,6 +8,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.hyperrep.config.BadInputException;
 import org.hyperrep.store.HadoopFiles;
 
 import java.util.ArrayList;
@@ -70,6 +71,65 @@ public final class ProbeResults {
                     .append(',').append(num(r.fitSeconds())).append('\n');
         }
         HadoopFiles.writeTextAtomically(new Path(uri), b.toString());
+    }
+
+    /** The results of a CSV file written by {@link #writeCsv}, in its order. */
+    public static List<ProbeResult> readCsv(String uri) {
+        Path path = new Path(uri);
+        String[] lines = HadoopFiles.readText(path).split("\n");
+        if (lines.length == 0 || !lines[0].equals(String.join(",", SCHEMA.fieldNames()))) {
+            throw new BadInputException(uri + " is not a probe results CSV (header " + (lines.length == 0 ? "missing" : lines[0]) + ")");
+        }
+        List<ProbeResult> out = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].isEmpty()) continue;
+            List<String> f = splitCsv(lines[i]);
+            if (f.size() != SCHEMA.fieldNames().length) {
+                throw new BadInputException(uri + " line " + (i + 1) + ": " + f.size() + " fields, expected "
+                        + SCHEMA.fieldNames().length);
+            }
+            try {
+                out.add(new ProbeResult(f.get(0), f.get(1), f.get(2), f.get(3), Double.parseDouble(f.get(4)),
+                        Double.parseDouble(f.get(5)), nullable(f.get(6)), nullable(f.get(7)), Long.parseLong(f.get(8)),
+                        Long.parseLong(f.get(9)), Double.parseDouble(f.get(10))));
+            } catch (NumberFormatException e) {
+                throw new BadInputException(uri + " line " + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static Double nullable(String s) {
+        return s.isEmpty() ? null : Double.valueOf(s);
+    }
+
+    /** Fields of one CSV line as {@link #csv} quotes them. */
+    private static List<String> splitCsv(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (quoted) {
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    f.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    quoted = false;
+                } else {
+                    f.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == ',') {
+                out.add(f.toString());
+                f.setLength(0);
+            } else {
+                f.append(ch);
+            }
+        }
+        out.add(f.toString());
+        return out;
     }
 
     /** Per-sample test predictions ({@link ProbeSuite#PREDICTIONS_SCHEMA}) as Parquet in directory {@code uri}. */

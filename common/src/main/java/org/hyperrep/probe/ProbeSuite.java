@@ -88,6 +88,13 @@ public final class ProbeSuite {
         Dataset<Row> rows = Arrays.asList(checkpoints.columns()).contains("status")
                 ? checkpoints.filter(col("status").equalTo("ok")) : checkpoints;
         List<ProbeTarget> targets = ProbeTargets.varying(rows.filter(col("split").equalTo("train")));
+        if (!config.targets().isEmpty()) {
+            List<String> known = ProbeTargets.all().stream().map(ProbeTarget::name).toList();
+            for (String t : config.targets()) {
+                if (!known.contains(t)) throw new BadInputException("probe.targets: unknown target " + t + "; known: " + known);
+            }
+            targets = targets.stream().filter(t -> config.targets().contains(t.name())).toList();
+        }
         LOG.info("probing {} targets ({}) from {} feature sets", targets.size(),
                 targets.stream().map(ProbeTarget::name).toList(), featureSets.size());
         List<ProbeResult> results = new ArrayList<>();

@@ -179,13 +179,13 @@ public final class Plots {
         return true;
     }
 
-    private static void style(XYChart c, ReportOptions o) {
+    static void style(XYChart c, ReportOptions o) {
         c.getStyler().setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE)
                 .setLegendBorderColor(Color.LIGHT_GRAY).setAntiAlias(true).setMarkerSize(o.markerSize());
         c.getStyler().setPlotGridLinesColor(new Color(0xeeeeee));
     }
 
-    private static byte[] png(XYChart c) {
+    static byte[] png(XYChart c) {
         try {
             return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {

@@ -124,6 +124,37 @@ class EncoderGradientCheckTest {
     }
 
     @Test
+    void weightStandardizationAndItsInverse() {
+        WeightLayout layout = EncoderFixtures.smallWithBias();
+        double[] mean = {0.1, -0.3}, std = {0.5, 2.0};
+        checkMinimal("WeightStandardization (2 layers)", new WeightStandardization(layout, mean, std, false), null);
+        checkMinimal("WeightStandardization, inverse", new WeightStandardization(layout, mean, std, true), null);
+    }
+
+    @Test
+    void tokenReadouts() {
+        checkMinimal("TokenReadout token-mean (T 3, d 4)", new TokenReadout(3, 4, TokenReadout.MEAN), null);
+        checkMinimal("TokenReadout both (T 3, d 4)", new TokenReadout(3, 4, TokenReadout.BOTH), null);
+    }
+
+    @Test
+    void graphWithStandardizedInputsAndBothReadouts() {
+        WeightLayout layout = EncoderFixtures.smallWithBias();
+        EncoderSpec spec = new EncoderSpec(8, 2, 0, 16, 4, 0.0, List.of(), 0.3, 0.5, true, 3, 1e-3, 0.0,
+                true, TokenReadout.BOTH);
+        LayerStatistics stats = new LayerStatistics(new double[]{0.2, -0.1}, new double[]{0.5, 2.0});
+        ComputationGraph g = new ComputationGraph(HyperRepresentationModel.configuration(layout, spec, stats,
+                DataType.DOUBLE, new NoOp()));
+        g.init();
+        perturb(g);
+        INDArray v1 = Nd4j.randn(DataType.DOUBLE, 2, layout.size());
+        INDArray v2 = v1.add(Nd4j.randn(DataType.DOUBLE, 2, layout.size()).muli(0.1));
+        MultiDataSet mds = TwoViewBatch.of(v1, v2, new long[]{1, 2}, spec);
+        REPORT.add(check("graph without blocks, standardized inputs, readout both, per-layer MSE, NT-Xent", g,
+                mds.getFeatures(), mds.getLabels(), Set.of(), null, 1).toString());
+    }
+
+    @Test
     void graphWithPerLayerNormalisedReconstructionAndNtXentOnZ() {
         WeightLayout layout = EncoderFixtures.smallWithBias();
         // no blocks: the blocks are checked above; this checks the wiring, the column weights and NT-Xent on z
@@ -143,7 +174,7 @@ class EncoderGradientCheckTest {
     void mlpBaseline() {
         WeightLayout layout = EncoderFixtures.smallWithBias();
         EncoderSpec spec = EncoderFixtures.tiny(0.5);
-        ComputationGraph g = new ComputationGraph(HyperRepresentationModel.mlpConfiguration(layout, spec, null,
+        ComputationGraph g = new ComputationGraph(HyperRepresentationModel.mlpConfiguration(layout, spec, (LayerStatistics) null,
                 new int[]{6}, DataType.DOUBLE, new NoOp()));
         g.init();
         INDArray v1 = Nd4j.randn(DataType.DOUBLE, 3, layout.size());

@@ -39,7 +39,7 @@ class FullGraphGradientCheckTest {
     void transformerGraphWithBothLosses() {
         WeightLayout layout = EncoderFixtures.tetris();
         EncoderSpec spec = EncoderFixtures.tiny(0.5);
-        ComputationGraph g = new ComputationGraph(HyperRepresentationModel.configuration(layout, spec, null,
+        ComputationGraph g = new ComputationGraph(HyperRepresentationModel.configuration(layout, spec, (LayerStatistics) null,
                 DataType.DOUBLE, new NoOp()));
         g.init();
         EncoderGradientCheckTest.perturb(g);

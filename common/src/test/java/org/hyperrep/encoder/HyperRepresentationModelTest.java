@@ -71,7 +71,7 @@ class HyperRepresentationModelTest {
         // GradientCheckUtil and every other name <-> flat-index mapping rely on this (see inTopologicalOrder)
         for (ComputationGraph g : List.of(
                 HyperRepresentationModel.build(EncoderFixtures.tetris(), EncoderFixtures.tiny(0.5)),
-                HyperRepresentationModel.buildMlp(EncoderFixtures.tetris(), EncoderFixtures.tiny(0.5), null, 12, 6))) {
+                HyperRepresentationModel.buildMlp(EncoderFixtures.tetris(), EncoderFixtures.tiny(0.5), (LayerStatistics) null, 12, 6))) {
             g.params().assign(Nd4j.arange(g.numParams()).castTo(DataType.FLOAT).reshape(g.params().shape()));
             long offset = 0;
             for (var e : g.paramTable().entrySet()) {
@@ -247,7 +247,7 @@ class HyperRepresentationModelTest {
     void mlpBaselineTrains() {
         WeightLayout layout = EncoderFixtures.tetris();
         EncoderSpec spec = new EncoderSpec(16, 2, 1, 32, 16, 0.0, List.of(16, 8), 0.5, 0.1, false, 17, 3e-3, 0.0);
-        ComputationGraph g = HyperRepresentationModel.buildMlp(layout, spec, null, 64);
+        ComputationGraph g = HyperRepresentationModel.buildMlp(layout, spec, (LayerStatistics) null, 64);
         assertEquals(Set.copyOf(HyperRepresentationModel.outputs(spec)), Set.copyOf(g.getConfiguration().getNetworkOutputs()));
         INDArray models = Nd4j.randn(DataType.FLOAT, 16, layout.size()).muli(0.5);
         MultiDataSet batch = twoNoisyViews(models, 0.02, spec, 6);

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Hyper-representations of model zoos: build zoos, learn weight embeddings, predict model "
                 + "characteristics.",
         subcommands = {ZooCommand.class, TrainJob.class, EmbedJob.class, ProbeJob.class, PredictJob.class, RunJob.class,
-                SweepJob.class,
+                SweepJob.class, StudyJob.class,
                 DemoJob.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

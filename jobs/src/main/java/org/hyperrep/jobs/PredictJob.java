@@ -18,6 +18,7 @@ import org.hyperrep.encoder.Embedder;
 import org.hyperrep.encoder.EncoderStore;
 import org.hyperrep.features.BaselineFeatures;
 import org.hyperrep.features.RawWeights;
+import org.hyperrep.probe.ProbeInputs;
 import org.hyperrep.probe.TrainedProbe;
 import org.hyperrep.store.HadoopFiles;
 import org.hyperrep.store.Json;
@@ -86,9 +87,13 @@ final class PredictJob implements Callable<Integer> {
             var model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(HadoopFiles.readBytes(encoder.modelPath()));
             rows = Embedder.embed(rows, "weights", "embedding", model).drop("weights");
             for (TrainedProbe p : probes) {
-                if (p.featureColumn().startsWith("emb_") && !Arrays.asList(rows.columns()).contains(p.featureColumn())) {
-                    rows = new RawWeights().setInputCol("embedding").setOutputCol(p.featureColumn()).transform(rows);
+                String column = p.featureColumn();
+                String embedding = ProbeInputs.isWithStatistics(column)
+                        ? column.substring(0, column.length() - ProbeInputs.withStatisticsColumn("").length()) : column;
+                if (embedding.startsWith("emb_") && !Arrays.asList(rows.columns()).contains(embedding)) {
+                    rows = new RawWeights().setInputCol("embedding").setOutputCol(embedding).transform(rows);
                 }
+                if (!Arrays.asList(rows.columns()).contains(column)) rows = ProbeInputs.withStatistics(rows, embedding);
             }
             rows = rows.cache();
             // (input, model_id, epoch) -> target -> feature set -> prediction

@@ -10,9 +10,9 @@ import org.apache.spark.storage.StorageLevel;
 import org.hyperrep.config.BadInputException;
 import org.hyperrep.config.ConfigFiles;
 import org.hyperrep.config.ProbeConfig;
-import org.hyperrep.features.BaselineFeatures;
-import org.hyperrep.features.RawWeights;
 import org.hyperrep.probe.FeatureSet;
+import org.hyperrep.probe.ProbeInputs;
+import org.hyperrep.probe.ProbeInputs.Embedding;
 import org.hyperrep.probe.ProbeResults;
 import org.hyperrep.probe.ProbeSuite;
 import org.hyperrep.report.EmbeddingPca;
@@ -29,8 +29,8 @@ import org.hyperrep.store.Json;
 import org.hyperrep.store.Provenance;
 import org.hyperrep.store.ZooManifest;
 import org.hyperrep.store.ZooStore;
+import org.hyperrep.store.ZooSubset;
 import picocli.CommandLine.Command;
-import scala.collection.JavaConverters;
 import picocli.CommandLine.Option;
 
 import java.io.File;
@@ -84,13 +84,10 @@ final class ProbeJob implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key")
     List<String> overrides = new ArrayList<>();
 
-    /** One embedding feature set: where it is, its name in the table. */
-    record Embedding(String uri, String name) {
-        /** URI=NAME: the first '=' after the URI's last '/' (directory names may hold '=', e.g. sweep cells). */
-        static Embedding parse(String spec, String defaultName) {
-            int eq = spec.indexOf('=', spec.lastIndexOf('/') + 1);
-            return eq > 0 ? new Embedding(spec.substring(0, eq), spec.substring(eq + 1)) : new Embedding(spec, defaultName);
-        }
+    /** URI=NAME: the first '=' after the URI's last '/' (directory names may hold '=', e.g. sweep cells). */
+    static Embedding parseEmbedding(String spec, String defaultName) {
+        int eq = spec.indexOf('=', spec.lastIndexOf('/') + 1);
+        return eq > 0 ? new Embedding(spec.substring(eq + 1), spec.substring(0, eq)) : new Embedding(defaultName, spec);
     }
 
     @Override
@@ -109,14 +106,15 @@ final class ProbeJob implements Callable<Integer> {
         }
         List<Embedding> embs = new ArrayList<>();
         for (String e : embeddings) {
-            Embedding emb = Embedding.parse(e, embeddings.size() == 1 ? c.getString("pipeline.embedding-name")
+            Embedding emb = parseEmbedding(e, embeddings.size() == 1 ? c.getString("pipeline.embedding-name")
                     : "E" + (embs.size() + 1));
             if (!HadoopFiles.exists(new Path(emb.uri(), "_SUCCESS"))) {
                 throw new BadInputException("no embeddings at " + emb.uri() + " (run hyperrep embed first)");
             }
             embs.add(emb);
         }
-        String fingerprint = fingerprint(c, manifest, targetManifest, embs);
+        ZooSubset subset = ZooSubset.from(c);
+        String fingerprint = fingerprint(c, manifest, targetManifest, embs, subset);
         Path root = new Path(out);
         Path record = new Path(root, "_provenance.json");
         if (HadoopFiles.exists(record) && fingerprint.equals(EmbedJob.runIdOf(record))) {
@@ -129,24 +127,23 @@ final class ProbeJob implements Callable<Integer> {
                     command());
             prov.input("zoo", Map.of("uri", zoo, "name", manifest.name(), "builds",
                     manifest.builds().stream().map(ZooManifest.BuildEntry::runId).toList()));
-            Dataset<Row> rows = features(spark, zoo, manifest, embs, prov, "");
+            if (!subset.isWholeZoo()) prov.input("subset", subset);
+            Dataset<Row> rows = subset.apply(features(spark, zoo, manifest, embs, prov, ""));
             if (targetZoo != null) {
                 List<Embedding> targets = new ArrayList<>();
-                for (int i = 0; i < embs.size(); i++) targets.add(new Embedding(targetEmbeddings.get(i), embs.get(i).name()));
+                for (int i = 0; i < embs.size(); i++) targets.add(new Embedding(embs.get(i).name(), targetEmbeddings.get(i)));
                 prov.input("target_zoo", Map.of("uri", targetZoo, "name", targetManifest.name()));
                 // fitted on the zoo's train and validation splits, scored on the target's test split
                 rows = rows.filter(col("split").notEqual("test"))
                         .unionByName(features(spark, targetZoo, targetManifest, targets, prov, "target_")
                                 .filter(col("split").equalTo("test")));
             }
-            rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
-            List<FeatureSet> sets = new ArrayList<>();
-            if (c.getBoolean("probe.baselines")) {
-                sets.addAll(List.of(FeatureSet.linear("W", BaselineFeatures.W),
-                        FeatureSet.linear("s(W)", BaselineFeatures.S_W), FeatureSet.gbt("stats+GBT", BaselineFeatures.STATS)));
+            if (pc.concatenateStatistics()) {
+                for (Embedding e : embs) rows = ProbeInputs.withStatistics(rows, e.column());
             }
-            if (sets.isEmpty() && embs.isEmpty()) throw new BadInputException("nothing to probe: no --embeddings and probe.baselines = false");
-            for (Embedding e : embs) sets.add(FeatureSet.linear(e.name(), column(e.name())));
+            rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
+            List<FeatureSet> sets = ProbeInputs.featureSets(pc, c.getBoolean("probe.baselines"), embs);
+            if (sets.isEmpty()) throw new BadInputException("nothing to probe: no --embeddings and probe.baselines = false");
 
             ProbeSuite.ProbeRun run = new ProbeSuite(pc).run(rows, sets, new Path(root, PROBES).toString());
             ProbeResults.writeParquet(spark, run.results(), new Path(root, RESULTS).toString());
@@ -160,7 +157,7 @@ final class ProbeJob implements Callable<Integer> {
             List<PcaProjection> pca = new ArrayList<>();
             Map<String, List<EpochLosses>> losses = new LinkedHashMap<>();
             for (Embedding e : embs) {
-                pca.add(EmbeddingPca.project(e.name(), rows.select(col(column(e.name()) + "_array").as("embedding"),
+                pca.add(EmbeddingPca.project(e.name(), rows.select(col(e.column() + "_array").as("embedding"),
                         col("test_accuracy"), col("epoch"))));
                 String encoder = encoderOf(e.uri());
                 if (encoder != null) losses.put(e.name(), EncoderLosses.read(encoder));
@@ -186,26 +183,14 @@ final class ProbeJob implements Callable<Integer> {
         }
     }
 
-    /** Checkpoints (status ok) with the W, s(W) and statistics vectors and one vector per embedding. */
+    /** {@link ProbeInputs#checkpoints}, with each embedding recorded as an input. */
     private static Dataset<Row> features(SparkSession spark, String zoo, ZooManifest manifest, List<Embedding> embs,
                                          Provenance prov, String prefix) throws IOException {
-        Dataset<Row> rows = new ZooStore(zoo).checkpoints(spark).filter(col("status").equalTo("ok"))
-                .drop("zoo", "architecture", "dataset", "seed", "status");
-        rows = BaselineFeatures.add(rows, "weights", manifest.layout()).drop("weights");
         for (Embedding e : embs) {
-            String c = column(e.name());
-            Dataset<Row> emb = spark.read().parquet(e.uri()).select(col("model_id"), col("epoch"),
-                    col("embedding").as(c + "_array"));
-            emb = new RawWeights().setInputCol(c + "_array").setOutputCol(c).transform(emb);
-            rows = rows.join(emb, JavaConverters.asScalaBuffer(List.of("model_id", "epoch")).toSeq(), "left");
             prov.input(prefix + "embeddings " + e.name(), Map.of("uri", e.uri(), "run_id",
                     EmbedJob.runIdOf(new Path(e.uri(), "_provenance.json"))));
         }
-        return rows;
-    }
-
-    static String column(String embeddingName) {
-        return "emb_" + embeddingName.replaceAll("[^A-Za-z0-9]", "_");
+        return ProbeInputs.checkpoints(spark, zoo, manifest, embs);
     }
 
     /** The encoder an embeddings directory was made with, from its provenance (null if it does not say). */
@@ -215,8 +200,10 @@ final class ProbeJob implements Callable<Integer> {
         return uri.isTextual() ? uri.asText() : null;
     }
 
-    private String fingerprint(Config c, ZooManifest manifest, ZooManifest targetManifest, List<Embedding> embs) {
+    private String fingerprint(Config c, ZooManifest manifest, ZooManifest targetManifest, List<Embedding> embs,
+                               ZooSubset subset) {
         StringBuilder s = new StringBuilder("probe|").append(ConfigFiles.render(c.withOnlyPath("probe")));
+        if (!subset.isWholeZoo()) s.append('|').append(ConfigFiles.render(c.withOnlyPath("subset")));
         for (Embedding e : embs) {
             s.append('|').append(e.name()).append('=').append(EmbedJob.runIdOf(new Path(e.uri(), "_provenance.json")));
         }

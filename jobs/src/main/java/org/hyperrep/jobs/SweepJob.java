@@ -87,11 +87,13 @@ final class SweepJob implements Callable<Integer> {
             List<ProbeResult> baseResults = ProbeResults.read(spark, new Path(baselines, ProbeJob.RESULTS).toString());
             List<String> all = new ArrayList<>();
             baseResults.stream().map(ProbeResult::featureSet).distinct().forEach(all::add);
-            all.addAll(columns);
             results.addAll(baseResults);
             for (SweepSpec.Cell cell : sweep.cells()) {
-                results.addAll(ProbeResults.read(spark, new Path(new Path(new Path(new Path(root, "cells"), cell.name()),
-                        "probe"), ProbeJob.RESULTS).toString()));
+                List<ProbeResult> cellResults = ProbeResults.read(spark, new Path(new Path(new Path(new Path(root,
+                        "cells"), cell.name()), "probe"), ProbeJob.RESULTS).toString());
+                // the cell's embedding, with each probe family and its concatenation with s(W)
+                cellResults.stream().map(ProbeResult::featureSet).distinct().forEach(all::add);
+                results.addAll(cellResults);
             }
             ResultsTable table = ResultsTables.of(all, results);
             Map<String, Object> provenance = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import org.hyperrep.encoder.TrainingSamples;
 import org.hyperrep.store.Provenance;
 import org.hyperrep.store.ZooManifest;
 import org.hyperrep.store.ZooStore;
+import org.hyperrep.store.ZooSubset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,7 +58,9 @@ final class TrainJob implements Callable<Integer> {
         EncoderStore store = new EncoderStore(out);
         SparkSession spark = SparkSessions.create("train", c, master, "train-conf");
         try {
-            String fingerprint = Fingerprints.of(ConfigFiles.render(c.withOnlyPath("encoder")), manifest);
+            ZooSubset subset = ZooSubset.from(c);
+            String fingerprint = Fingerprints.of(ConfigFiles.render(c.withOnlyPath("encoder"))
+                    + (subset.isWholeZoo() ? "" : ConfigFiles.render(c.withOnlyPath("subset"))), manifest);
             if (store.isFinished() && fingerprint.equals(store.readRecord().get("fingerprint"))) {
                 System.out.println("encoder at " + out + " is already trained for this config and zoo: nothing to do");
                 return 0;
@@ -66,8 +69,9 @@ final class TrainJob implements Callable<Integer> {
                     List.of("train", "--zoo", zoo, "--config", config.getPath(), "--out", out));
             prov.input("zoo", Map.of("uri", zoo, "name", manifest.name(), "builds",
                     manifest.builds().stream().map(ZooManifest.BuildEntry::runId).toList()));
-            List<TrainingSample> train = TrainingSamples.load(spark, zooStore, "train");
-            List<TrainingSample> validation = TrainingSamples.load(spark, zooStore, "validation");
+            if (!subset.isWholeZoo()) prov.input("subset", subset);
+            List<TrainingSample> train = TrainingSamples.load(spark, zooStore, "train", subset);
+            List<TrainingSample> validation = TrainingSamples.load(spark, zooStore, "validation", subset);
             EncoderTrainer trainer = new EncoderTrainer(ec, manifest.layout(), store,
                     JavaSparkContext.fromSparkContext(spark.sparkContext()));
             ComputationGraph graph = trainer.train(train, validation, fingerprint);

@@ -54,12 +54,13 @@ class PipelineEndToEndTest {
         Dataset<Row> results = Zoos.spark().read().parquet(probe.resolve("probe-results").toString());
         Set<String> sets = new HashSet<>();
         results.select("feature_set").distinct().collectAsList().forEach(r -> sets.add(r.getString(0)));
-        assertEquals(Set.of("W", "s(W)", "stats+GBT", "E_cD"), sets);
+        // every feature set with the configured family (linear here) and E_cD ⊕ s(W)
+        assertEquals(Set.of("W", "s(W)", "stats", "E_cD", "E_cD⊕s(W)"), sets);
         // the tiny zoo varies activation and optimizer; epoch, accuracy and gap vary by training
         Set<String> targets = new HashSet<>();
         results.select("target").distinct().collectAsList().forEach(r -> targets.add(r.getString(0)));
         assertEquals(Set.of("epoch", "test_accuracy", "generalization_gap", "activation", "optimizer"), targets);
-        assertEquals(4 * 5, results.count());
+        assertEquals(5 * 5, results.count());
         for (Row r : results.filter(col("kind").equalTo("classification")).collectAsList()) {
             double acc = r.getAs("test_metric");
             assertTrue(acc >= 0 && acc <= 100, "accuracy in % " + r);
@@ -68,13 +69,13 @@ class PipelineEndToEndTest {
         long testRows = Zoos.rows(Path.of(run, "zoo").toString()).filter(col("split").equalTo("test")
                 .and(col("status").equalTo("ok"))).count();
         Dataset<Row> preds = Zoos.spark().read().parquet(probe.resolve("predictions").toString());
-        assertEquals(testRows * 4 * 5, preds.count());
+        assertEquals(testRows * 5 * 5, preds.count());
         // the table in every format, the report self-contained with its plots
         String md = Files.readString(probe.resolve("report.md"));
-        for (String s : List.of("W", "s(W)", "stats+GBT", "E_cD", "test accuracy", "activation", "Kendall")) {
+        for (String s : List.of("W", "s(W)", "stats", "E_cD", "test accuracy", "activation", "Kendall")) {
             assertTrue(md.contains(s), "report.md shows " + s + ":\n" + md);
         }
-        assertTrue(Files.readString(probe.resolve("results.csv")).startsWith("target,metric,W,s(W),stats+GBT,E_cD"));
+        assertTrue(Files.readString(probe.resolve("results.csv")).startsWith("target,metric,W,s(W),stats,E_cD,E_cD⊕s(W)"));
         String html = Files.readString(probe.resolve("report.html"));
         assertTrue(html.contains("data:image/png;base64,") && !html.contains("src=\"http"));
         try (var pngs = Files.list(probe.resolve("plots"))) {
@@ -110,7 +111,7 @@ class PipelineEndToEndTest {
         Cli.ok("predict", "--run", run, "--out", out, "--master", "local[2]", model.getPath(), rows);
         Dataset<Row> p = Zoos.spark().read().parquet(out);
         assertEquals(4L, p.select("input", "model_id", "epoch").distinct().count(), "1 model file + 3 rows");
-        assertEquals(4L * 4 * 5, p.count(), "every model × feature set × target");
+        assertEquals(4L * 5 * 5, p.count(), "every model × feature set × target");
         assertEquals(0L, p.filter(col("target").equalTo("activation").and(col("predicted_label").isNull())).count());
         assertEquals(0L, p.filter(col("target").equalTo("test_accuracy").and(col("predicted").isNaN())).count());
 
@@ -168,7 +169,7 @@ class PipelineEndToEndTest {
         assertEquals(base.size(), noContrast.size());
         assertTrue(!base.equals(noContrast), "the two cells' embeddings differ");
         String csv = Files.readString(Path.of(sweep, "comparison", "results.csv"));
-        assertTrue(csv.startsWith("target,metric,W,s(W),stats+GBT,base,gamma=0"), csv);
+        assertTrue(csv.startsWith("target,metric,W,s(W),stats,base,base⊕s(W),gamma=0,gamma=0⊕s(W)"), csv);
         assertTrue(Files.readString(Path.of(sweep, "comparison", "report.html")).contains("gamma=0"));
         // finished cells are skipped: a rerun rewrites no encoder, embedding or probe result
         long encoder = new File(sweep, "cells/gamma=0/encoder/model.zip").lastModified();
