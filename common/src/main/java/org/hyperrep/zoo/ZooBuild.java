@@ -116,9 +116,9 @@ public final class ZooBuild {
         int cores = spark.sparkContext().defaultParallelism();
         long modelEpochs = (long) todo.size() * Math.max(1, zoo.training().epochs());
         if (!todo.isEmpty()) {
-            LOG.info(String.format("trained %d models in %.1f s: %.2f core-seconds per model-epoch on %d cores "
-                    + "(training, evaluation and commit)", todo.size(), trainingSeconds,
-                    trainingSeconds * cores / modelEpochs, cores));
+            LOG.info(String.format("trained %d models in %.1f s: %.3g core-seconds per model-epoch (%.1f model-epochs per "
+                    + "core-second) on %d cores (training, evaluation and commit)", todo.size(), trainingSeconds,
+                    trainingSeconds * cores / modelEpochs, modelEpochs / (trainingSeconds * cores), cores));
         }
         prov.put("timing", Map.of("training_seconds", trainingSeconds, "cores", cores, "model_epochs", modelEpochs));
 
