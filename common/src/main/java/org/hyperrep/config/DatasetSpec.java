@@ -9,7 +9,7 @@ import java.io.Serializable;
  * @param path           directory (local path or Hadoop URI) holding the files; empty for generated data sets
  *                       and for the default location of the data set
  * @param dataFraction   fraction of each part (train, validation, test) kept, for small machines; 1 = all
- * @param validationSize images held out of the training set for validation (METHOD.md: 10k of 60k)
+ * @param validationSize images held out of the training set for validation (docs/zoos.md: 10k of 60k)
  * @param splitSeed      seed of the train/validation split and of the data fraction subsample
  * @param tetrisSamples  images generated per part for the Tetris data set (train; validation and test get a
  *                       quarter each)

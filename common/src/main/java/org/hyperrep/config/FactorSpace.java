@@ -8,7 +8,7 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * The space of generating factors a zoo samples from (METHOD.md §1): for each factor a list of values, or for
+ * The space of generating factors a zoo samples from (docs/zoos.md): for each factor a list of values, or for
  * numeric factors in random sampling a range. {@code grid} trains every combination for every seed; {@code random}
  * draws {@code randomCount} combinations, each for every seed. Draw i depends only on (randomSeed, i), so raising
  * the count keeps the earlier models.

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Prepends a learned compression token to a token sequence (METHOD.md §4): [batch, T·d] → [batch, (T+1)·d].
+ * Prepends a learned compression token to a token sequence (docs/method.md): [batch, T·d] → [batch, (T+1)·d].
  * After the encoder blocks, position 0 carries the summary of the whole model that becomes the embedding.
  *
  * <p>Parameter: {@code token} [1, dModel], initialised N(0, 0.3²), the scale of the encoder's position embeddings

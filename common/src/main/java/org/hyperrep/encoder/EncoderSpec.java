@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Hyper-parameters of the hyper-representation model (METHOD.md §4): the transformer encoder and its mirrored
+ * Hyper-parameters of the hyper-representation model (docs/method.md): the transformer encoder and its mirrored
  * decoder, the projection head, the loss mix and the optimiser.
  *
  * @param dModel                          width of a token inside the transformer
@@ -68,7 +68,7 @@ public record EncoderSpec(int dModel, int heads, int blocks, int ffDim, int late
     /** Whether the graph needs per-layer statistics of the training weights at build time. */
     public boolean needsLayerStatistics() { return normalizeReconstructionPerLayer || standardizeInputs; }
 
-    /** The paper's Tetris setting (METHOD.md §4): d 256, 2 blocks, 4 heads, FF 512, latent 50, head 50/20, γ 0.5. */
+    /** The paper's Tetris setting (docs/method.md): d 256, 2 blocks, 4 heads, FF 512, latent 50, head 50/20, γ 0.5. */
     public static EncoderSpec paperTetris() {
         return new EncoderSpec(256, 4, 2, 512, 50, 0.1, List.of(50, 50, 20), 0.5, 0.1, false, 42, 1e-4, 1e-9);
     }

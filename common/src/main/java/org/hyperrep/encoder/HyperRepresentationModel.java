@@ -33,7 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * Builds the hyper-representation model (METHOD.md §4) as one DL4J {@link ComputationGraph}:
+ * Builds the hyper-representation model (docs/method.md) as one DL4J {@link ComputationGraph}:
  * <pre>
  *   weights [b, P] → NeuronTokenEmbedding → CompressionToken → PositionEmbedding → N × TransformerBlock
  *     → position 0 → Dense(dModel → latent, tanh) = "embedding" z
@@ -146,7 +146,7 @@ public final class HyperRepresentationModel {
 
         if (spec.hasReconstruction()) {
             g.addLayer("decoder_input", dense(spec.latentDim(), (long) tokens * d, Activation.IDENTITY), EMBEDDING);
-            // follows METHOD.md §4; added to a Dense output it acts as a second bias (T·dModel redundant parameters),
+            // follows docs/method.md; added to a Dense output it acts as a second bias (T·dModel redundant parameters),
             // so it starts small (PositionEmbedding says why)
             g.addLayer("decoder_positions", new PositionEmbedding(tokens, d, DECODER_POSITION_STD), "decoder_input");
             prev = "decoder_positions";

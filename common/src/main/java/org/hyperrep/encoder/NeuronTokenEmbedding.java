@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Neuron-token embedding (METHOD.md §2, §4): cuts a batch of canonical weight vectors [batch, P] into the neuron
+ * Neuron-token embedding (docs/method.md): cuts a batch of canonical weight vectors [batch, P] into the neuron
  * tokens of every layer and maps each layer's tokens with that layer's own linear map width → dModel (no padding).
  * Output: the T token embeddings in canonical order, [batch, T·dModel].
  *

@@ -11,7 +11,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * Where the neuron tokens (METHOD.md §2) sit in a batch of canonical weight vectors: token j of layer l is row j
+ * Where the neuron tokens (docs/method.md) sit in a batch of canonical weight vectors: token j of layer l is row j
  * of the layer's [out, fanIn] weight block followed by bias j. Converts a [batch, P] matrix into one
  * [batch·out_l, width_l] token matrix per layer and back, in canonical order, without padding.
  *

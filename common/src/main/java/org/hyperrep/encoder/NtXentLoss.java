@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * NT-Xent, the normalised temperature-scaled cross entropy of SimCLR, as used by the hyper-representation paper
- * (METHOD.md §4), with its analytic gradient (shared/docs/STACK.md).
+ * (docs/method.md), with its analytic gradient (docs/stack.md).
  *
  * <p>A minibatch holds 2N rows: rows i and i+N are the two views of one model. With u = z/‖z‖ and
  * S = u·uᵀ/τ with the diagonal excluded, row i's loss is logsumexp_{j≠i} S_ij − S_{i,p(i)}, where p(i) is its

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Adds a learned embedding per position to a token sequence [batch, L·d] (METHOD.md §4). Tokens of a zoo model
+ * Adds a learned embedding per position to a token sequence [batch, L·d] (docs/method.md). Tokens of a zoo model
  * have a fixed order (layer by layer, unit by unit), so position tells the blocks which neuron a token is; the
  * permutation augmentation teaches them which differences between neurons of one layer do not matter.
  *

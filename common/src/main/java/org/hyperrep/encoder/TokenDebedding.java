@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The decoder's per-layer "debedders" (METHOD.md §4): maps the T decoded tokens [batch, T·dModel] of each zoo
+ * The decoder's per-layer "debedders" (docs/method.md): maps the T decoded tokens [batch, T·dModel] of each zoo
  * layer back to that layer's token width with its own linear map, and reassembles the canonical weight vector
  * [batch, P] — the exact inverse arrangement of {@link NeuronTokenEmbedding}.
  *

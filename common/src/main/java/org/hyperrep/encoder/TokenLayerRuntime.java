@@ -20,7 +20,7 @@ import java.util.Map;
  * needs, and an explicit backward pass. Both run outside DL4J's workspaces (the caches must outlive the
  * forward pass's workspace), so activations and input gradients are handed back as detached arrays, which DL4J's
  * workspace manager passes through. Implementations must not modify their input or epsilon arrays in place. Written by hand because SameDiff-based layers return wrong gradients on DL4J 1.0.0-M2.x
- * (shared/docs/STACK.md); the gradient-check tests keep these honest.
+ * (docs/stack.md); the gradient-check tests keep these honest.
  */
 abstract class TokenLayerRuntime<C extends TokenLayerConf> extends BaseLayer<C> {
 

@@ -13,14 +13,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One pre-norm transformer block on a token sequence [batch, L·dModel] (METHOD.md §4):
+ * One pre-norm transformer block on a token sequence [batch, L·dModel] (docs/method.md):
  * <pre>
  *   x1 = x  + Drop(MHA(LN1(x)))
  *   y  = x1 + Drop(W2·Drop(ReLU(W1·LN2(x1) + b1)) + b2)
  * </pre>
  * Multi-head self-attention is written as batched matrix products over [batch, heads, L, dHead]. Forward and
  * backward passes are explicit (DL4J 1.0.0-M2.1's {@code SelfAttentionLayer} and SameDiff layers return wrong
- * gradients, shared/docs/STACK.md). Dropout is active only in training.
+ * gradients, docs/stack.md). Dropout is active only in training.
  *
  * <p>Parameters: {@code ln1g, ln1b} (layer norm 1), {@code Wqkv} [d, 3d] and {@code bqkv} (query, key and value
  * projections side by side), {@code Wo, bo} (attention output), {@code ln2g, ln2b}, {@code W1, b1, W2, b2}

@@ -12,7 +12,7 @@ import java.util.List;
  * A training minibatch of the hyper-representation model from two augmented views of N models:
  * features = [view 1 rows; view 2 rows] (2N × P), so that rows i and i+N are the same model; labels, in the
  * order of {@link HyperRepresentationModel#outputs}: the features themselves as reconstruction target (the target
- * is the augmented view, METHOD.md §3), and the model keys [2N, 1] for {@link NtXentLoss}.
+ * is the augmented view, docs/method.md), and the model keys [2N, 1] for {@link NtXentLoss}.
  */
 public final class TwoViewBatch {
     private static final double FLOAT_EXACT = 1 << 24;

@@ -1,5 +1,5 @@
 /**
- * The hyper-representation model (METHOD.md §4) as one DL4J {@code ComputationGraph}:
+ * The hyper-representation model (docs/method.md) as one DL4J {@code ComputationGraph}:
  * {@link org.hyperrep.encoder.HyperRepresentationModel} builds it from a weight layout and an
  * {@link org.hyperrep.encoder.EncoderSpec}; {@link org.hyperrep.encoder.TwoViewBatch} makes its training
  * minibatches; {@link org.hyperrep.encoder.NtXentLoss} is the contrastive loss.

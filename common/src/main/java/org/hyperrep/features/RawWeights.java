@@ -6,7 +6,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 
 /**
- * The feature set W of METHOD.md §5: the canonical weight vector itself, from the zoo's {@code weights} column
+ * The feature set W of docs/method.md: the canonical weight vector itself, from the zoo's {@code weights} column
  * (array&lt;float&gt;) to a dense ml.linalg Vector (default output column {@code W}), ready for MLlib.
  * Saves with {@code write().save(path)}, loads with {@link #load(String)}.
  */

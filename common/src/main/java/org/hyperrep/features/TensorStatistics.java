@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Unterthiner et al.'s statistics (METHOD.md §5): per tensor, the kernel and the bias of every layer apart,
+ * Unterthiner et al.'s statistics (docs/method.md): per tensor, the kernel and the bias of every layer apart,
  * [min, q25, median, q75, max, std, mean]; tensors in network order, each layer's kernel before its bias; layers
  * without a bias contribute the kernel only (default output column {@code tensorStats}). Quartiles interpolate
  * linearly and std is the population standard deviation (ddof = 0), as numpy computes them by default

@@ -8,7 +8,7 @@ import org.hyperrep.weights.WeightLayout;
 import java.util.List;
 
 /**
- * The feature set s(W) of the paper (METHOD.md §5): per layer, over the layer's weights only (biases excluded),
+ * The feature set s(W) of the paper (docs/method.md): per layer, over the layer's weights only (biases excluded),
  * [mean, variance, p1, p25, p50, p75, p99], layers in network order: 7·L values (default output column
  * {@code sW}). Percentiles interpolate linearly between order statistics and the variance is the population
  * variance (ddof = 0), both as numpy computes them by default ({@link OrderStatistics}).

@@ -13,7 +13,7 @@ import org.hyperrep.config.ProbeConfig;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Gradient-boosted trees, the strongest simple baseline on Unterthiner's statistics (METHOD.md §5):
+ * Gradient-boosted trees, the strongest simple baseline on Unterthiner's statistics (docs/method.md):
  * {@link GBTRegressor} for numeric targets; for categorical ones {@link GBTClassifier} when there are two classes
  * and {@link OneVsRest} over it for more (MLlib's GBT is binary). Fixed hyper-parameters from the config (no
  * search): fitted on the train split, the validation metric is only reported. Trees need no standardization.

@@ -1,7 +1,7 @@
 package org.hyperrep.probe;
 
 /**
- * The metrics the probes report (METHOD.md §5), each defined once here so that the λ selection, the report and
+ * The metrics the probes report (docs/method.md), each defined once here so that the λ selection, the report and
  * the tests agree on them. Inputs are parallel arrays of true and predicted values; NaN in the output means the
  * metric is undefined for that input (e.g. R² of a constant target).
  */

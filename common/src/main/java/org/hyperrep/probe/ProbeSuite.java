@@ -34,7 +34,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.rand;
 
 /**
- * The downstream evaluation of METHOD.md §5 for one zoo: every probe target that varies in the train split,
+ * The downstream evaluation of docs/method.md for one zoo: every probe target that varies in the train split,
  * predicted from every feature set, fitted on the train split, hyper-parameters chosen on validation, scored on
  * test. Splits are by model, as the zoo recorded them in the {@code split} column.
  * <p>Input: one row per checkpoint with {@code model_id}, {@code epoch}, {@code split} (train, validation, test),

@@ -11,7 +11,7 @@ import java.util.List;
 import static org.apache.spark.sql.functions.countDistinct;
 
 /**
- * The characteristics of METHOD.md §5, as columns of the checkpoint table
+ * The characteristics of docs/method.md, as columns of the checkpoint table
  * ({@code data-schemas/checkpoints.schema.json}), and which of them a zoo lets us probe.
  */
 public final class ProbeTargets {

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The paper's linear-probe results on Unterthiner's zoos (METHOD.md §6): test R² % for the regression targets and
+ * The paper's linear-probe results on Unterthiner's zoos (docs/zoos.md): test R² % for the regression targets and
  * test accuracy % for the categorical ones, for the feature sets W, s(W) and E_cD.
  */
 public final class PaperResults {

@@ -18,7 +18,7 @@ import java.util.function.Function;
  *
  * <p>Values are in the unit of the metric: percent for {@link #R2} and {@link #ACCURACY}, plain for
  * {@link #KENDALL_TAU}. A missing value is an absent key, a null or a NaN. Rows are kept in the paper's order
- * (METHOD.md §6, see {@link Targets#ORDER}), Kendall's τ rows last, whatever order they were given in.
+ * (docs/zoos.md, see {@link Targets#ORDER}), Kendall's τ rows last, whatever order they were given in.
  *
  * @param featureSets      this run's feature sets, in column order (e.g. "W", "s(W)", "stats+GBT", "E_cD")
  * @param rows             the rows; their {@code values} are keyed by feature set

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The downstream targets in the order of the paper's results table (METHOD.md §6), named as the checkpoint columns
+ * The downstream targets in the order of the paper's results table (docs/zoos.md), named as the checkpoint columns
  * they are read from, with the labels the table shows.
  */
 public final class Targets {

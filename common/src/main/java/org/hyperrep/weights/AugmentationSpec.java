@@ -1,7 +1,7 @@
 package org.hyperrep.weights;
 
 /**
- * Settings of the weight augmentations (METHOD.md §3), as read from a config. A value object: the algorithms are
+ * Settings of the weight augmentations (docs/method.md), as read from a config. A value object: the algorithms are
  * {@link PermutationAugmentation}, {@link ErasingAugmentation}, {@link NoiseAugmentation}, combined by
  * {@link ViewGenerator}.
  *

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Random erasing of the flat weight vector (METHOD.md §3, train views only): with probability {@code probability}
+ * Random erasing of the flat weight vector (docs/method.md, train views only): with probability {@code probability}
  * one contiguous block is set to zero. Its length is drawn uniformly from the integers in
  * [⌈minFraction·n⌉, ⌊maxFraction·n⌋] (at least 1) and its start uniformly from the positions where it fits.
  * The block may span layer boundaries: erasing works on the vector, not on tokens.

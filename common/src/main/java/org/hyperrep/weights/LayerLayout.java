@@ -3,7 +3,7 @@ package org.hyperrep.weights;
 import java.io.Serializable;
 
 /**
- * One parametrised layer in the canonical weight vector (METHOD.md §2): its weights in [out, in, kh, kw] order
+ * One parametrised layer in the canonical weight vector (docs/method.md): its weights in [out, in, kh, kw] order
  * (dense layers: kh = kw = 1) starting at {@code offset}, followed by its {@code out} biases when it has them.
  *
  * @param name            layer name, e.g. {@code conv1}, {@code dense2}

@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.Random;
 
 /**
- * Additive Gaussian noise on every weight, x + σ·N(0, 1) (METHOD.md §3; off in the paper's main runs, 0.05 in
+ * Additive Gaussian noise on every weight, x + σ·N(0, 1) (docs/method.md; off in the paper's main runs, 0.05 in
  * ablations). One {@code nextGaussian()} per value; σ = 0 draws nothing and returns an unchanged copy. The input is
  * never modified.
  */

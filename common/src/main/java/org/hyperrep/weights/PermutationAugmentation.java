@@ -9,7 +9,7 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Permutation of hidden units (METHOD.md §3), the augmentation that keeps the network function exactly. For every
+ * Permutation of hidden units (docs/method.md), the augmentation that keeps the network function exactly. For every
  * hidden layer l (every layer but the last) with n units and a permutation π of 0..n−1, unit u of the permuted
  * network is unit π(u) of the original: row u and bias u of layer l are taken from row and bias π(u), and input
  * block u of layer l+1 is taken from block π(u). A block is what one unit of layer l feeds into one unit of layer

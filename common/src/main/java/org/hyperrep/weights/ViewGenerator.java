@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.Random;
 
 /**
- * Makes the augmented views of a weight vector that the representation learner trains on (METHOD.md §3).
+ * Makes the augmented views of a weight vector that the representation learner trains on (docs/method.md).
  * A <em>train view</em> is: a random permutation set (if on), then Gaussian noise (if σ > 0), then erasing (if on).
  * Noise comes before erasing so an erased block is exactly zero. A <em>test view</em> is the permutation only.
  * Each view draws its own permutation. The reconstruction target is the view itself, so only views are returned.

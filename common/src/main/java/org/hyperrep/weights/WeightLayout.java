@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The canonical layout of a flat weight vector: its layers in network order (METHOD.md §2). Stored in the zoo
+ * The canonical layout of a flat weight vector: its layers in network order (docs/method.md). Stored in the zoo
  * manifest and the single source of truth for every reader of weights.
  */
 public final class WeightLayout implements Serializable {

@@ -3,7 +3,7 @@ package org.hyperrep.zoo;
 import java.io.Serializable;
 
 /**
- * The generating factors of one model of a zoo (METHOD.md §1): everything that, together with the architecture and
+ * The generating factors of one model of a zoo (docs/zoos.md): everything that, together with the architecture and
  * the data set, decides how the model is trained.
  *
  * @param seed          random seed of the initialization, data order and dropout masks

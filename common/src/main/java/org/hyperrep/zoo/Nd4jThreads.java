@@ -5,7 +5,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Limits the native threads ND4J uses in this JVM. A zoo build runs one model per Spark task and fills the cores
- * with tasks; libnd4j's own OpenMP threads would then only oversubscribe them (STACK.md measured 2.6× the
+ * with tasks; libnd4j's own OpenMP threads would then only oversubscribe them (docs/stack.md measured 2.6× the
  * throughput at one thread per task).
  *
  * <p>OpenBLAS keeps its own pthread pool, which the OpenMP setting does not reach: at its default of one thread per

@@ -6,7 +6,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Random erasing (METHOD.md §3): one contiguous zero block of 2–33% of the vector, with probability p. */
+/** Random erasing (docs/method.md): one contiguous zero block of 2–33% of the vector, with probability p. */
 class ErasingAugmentationTest {
 
     /** A vector without zeros, so every zero in the output was erased. */

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Neuron tokens (METHOD.md §2): counts, widths, exact round trips and agreement with DL4J's own parameters. */
+/** Neuron tokens (docs/method.md): counts, widths, exact round trips and agreement with DL4J's own parameters. */
 class NeuronTokenizerTest {
 
     static Stream<Arguments> expectedTokens() {

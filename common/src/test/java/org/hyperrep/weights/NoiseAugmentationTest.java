@@ -6,7 +6,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Gaussian weight noise (METHOD.md §3): x + σ·N(0, 1). */
+/** Gaussian weight noise (docs/method.md): x + σ·N(0, 1). */
 class NoiseAugmentationTest {
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Where permutation sets move each weight (METHOD.md §3). That the permuted networks compute the same function is
+ * Where permutation sets move each weight (docs/method.md). That the permuted networks compute the same function is
  * {@link PermutationInvarianceTest}.
  */
 class PermutationAugmentationTest {

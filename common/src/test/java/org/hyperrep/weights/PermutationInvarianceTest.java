@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The point of the permutation augmentation (METHOD.md §3): a permuted weight vector is the same network. Each
+ * The point of the permutation augmentation (docs/method.md): a permuted weight vector is the same network. Each
  * architecture is trained briefly on real data (Tetris; the Fashion-MNIST fixture, in three identical channels
  * for cnn-s3), permuted, loaded back into a DL4J network, and run on real held-out images.
  */

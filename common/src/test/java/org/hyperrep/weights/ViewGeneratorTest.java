@@ -8,7 +8,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Train and test views (METHOD.md §3) and their determinism. */
+/** Train and test views (docs/method.md) and their determinism. */
 class ViewGeneratorTest {
 
     private static final WeightLayout CNN = Architectures.byName("cnn-s").layout();

@@ -45,7 +45,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 /**
- * {@code hyperrep probe}: the downstream evaluation of METHOD.md §5 for one zoo: linear probes on W, s(W) and each
+ * {@code hyperrep probe}: the downstream evaluation of docs/method.md for one zoo: linear probes on W, s(W) and each
  * embedding, gradient-boosted trees on Unterthiner's statistics, one results table and report. With
  * {@code --target-zoo}, out of distribution: probes are fitted on the zoo's train/validation splits and scored on
  * the test split of the target zoo (same architecture), embedded with the same encoders.

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * {@code layout.csv} of the Small CNN Zoo and the exact mapping between its flat vectors and hyperrep's canonical
- * {@code cnn-unterthiner} vector (METHOD.md §2).
+ * {@code cnn-unterthiner} vector (docs/method.md).
  *
  * <p>The published file has the header {@code varname,start_idx,end_idx,size,shape} and one row per TensorFlow
  * variable of the Keras {@code Sequential} model of {@code train_network.py}, in the order Keras lists them:

@@ -9,7 +9,7 @@ import java.util.Locale;
  * One row of {@code metrics.csv.gz} read as what hyperrep needs, each field checked with a message naming the file,
  * the row and the column.
  *
- * <p>Mapping to hyperrep's factors (METHOD.md §1): activation = {@code config.activation}, init =
+ * <p>Mapping to hyperrep's factors (docs/zoos.md): activation = {@code config.activation}, init =
  * {@code config.w_init}, optimizer = {@code config.optimizer}, learning_rate = {@code config.learning_rate},
  * weight_decay = {@code config.l2reg} (Keras L2 kernel regularizer strength, not decoupled decay), dropout =
  * {@code config.dropout}, train_fraction = {@code config.train_fraction}, seed = {@code config.random_seed}; the

@@ -1,7 +1,7 @@
 /**
  * The Small CNN Zoo format of Unterthiner et al. 2020, "Predicting Neural Network Accuracy from Weights"
  * (arXiv 2002.11448; data and code in google-research/google-research, folder {@code dnn_predict_accuracy}), read
- * and written exactly (METHOD.md §7).
+ * and written exactly (docs/zoos.md).
  *
  * <p>Per data set (mnist, fashion_mnist, cifar10 and svhn_cropped in grayscale; 30,000 models each, 9 checkpoints
  * at epochs 0, 1, 2, 3, 20, 40, 60, 80, 86; a few runs crashed, so e.g. MNIST has 269,973 rows, not 270,000):

@@ -9,8 +9,8 @@ import org.hyperrep.zoo.GeneratingFactors;
 import java.io.Serializable;
 
 /**
- * A zoo architecture (METHOD.md §1): how to build the DL4J network for given generating factors, and how its
- * parameters map to and from the canonical weight vector (METHOD.md §2).
+ * A zoo architecture (docs/zoos.md): how to build the DL4J network for given generating factors, and how its
+ * parameters map to and from the canonical weight vector (docs/method.md).
  */
 public interface Architecture extends Serializable {
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The zoo architectures by name (METHOD.md §1): {@code tetris-mlp}, {@code cnn-s}, {@code cnn-s3},
+ * The zoo architectures by name (docs/zoos.md): {@code tetris-mlp}, {@code cnn-s}, {@code cnn-s3},
  * {@code cnn-unterthiner}. Instances are immutable and shared.
  */
 public final class Architectures {
@@ -31,6 +31,6 @@ public final class Architectures {
         return a;
     }
 
-    /** Known names, in the order of METHOD.md's table (tetris first). */
+    /** Known names, in the order of the paper's table (docs/zoos.md) (tetris first). */
     public static List<String> names() { return List.copyOf(BY_NAME.keySet()); }
 }

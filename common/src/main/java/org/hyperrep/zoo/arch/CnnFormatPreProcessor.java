@@ -16,7 +16,7 @@ import java.util.Objects;
  * twice when the CNN layers compute in NHWC ({@link LayeredArchitecture#FORMAT}): in front of the first layer, so
  * inputs stay [n, c, h, w] as {@link NetworkInputs} makes them, and in front of the flatten before the first dense
  * layer, because DL4J 1.0.0-M2.1 flattens NHWC activations channel-last (h, w, c) while the canonical layout is
- * channel-major (METHOD.md §2).
+ * channel-major (docs/method.md).
  */
 public class CnnFormatPreProcessor extends BaseInputPreProcessor {
     private static final long serialVersionUID = 1L;

@@ -16,7 +16,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The few DL4J layer shapes the zoo architectures are made of, so each architecture reads like its row in
- * METHOD.md §1. nIn is never set: the configuration's input type infers it.
+ * docs/zoos.md. nIn is never set: the configuration's input type infers it.
  */
 final class Layers {
     private Layers() { }

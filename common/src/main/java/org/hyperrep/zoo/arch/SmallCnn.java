@@ -5,7 +5,7 @@ import org.hyperrep.weights.WeightLayout;
 import org.hyperrep.zoo.GeneratingFactors;
 
 /**
- * The paper's small CNN (METHOD.md §1), {@code cnn-s} for one input channel (MNIST, Fashion-MNIST; 2464
+ * The paper's small CNN (docs/zoos.md), {@code cnn-s} for one input channel (MNIST, Fashion-MNIST; 2464
  * parameters) and {@code cnn-s3} for three (CIFAR-10, SVHN; 2864):
  * Conv c→8 k5 → MaxPool2 → act [→ dropout] → Conv 8→6 k5 → MaxPool2 → act [→ dropout] → Conv 6→4 k2 → act →
  * Flatten(4·3·3 = 36, channel-major) → Dense 36→20 → act [→ dropout] → Dense 20→10 softmax.

@@ -6,7 +6,7 @@ import org.hyperrep.weights.WeightLayout;
 import org.hyperrep.zoo.GeneratingFactors;
 
 /**
- * {@code tetris-mlp} (METHOD.md §1): Dense 16→5 without bias → activation [→ dropout] → Dense 5→4 without bias,
+ * {@code tetris-mlp} (docs/zoos.md): Dense 16→5 without bias → activation [→ dropout] → Dense 5→4 without bias,
  * softmax; 100 parameters. Inputs are the 4×4 Tetris images flattened row by row into 16 features.
  */
 final class TetrisMlp extends LayeredArchitecture {

@@ -12,7 +12,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import java.util.List;
 
 /**
- * How the generating factors of METHOD.md §1 become DL4J settings. One place, so every architecture trains with
+ * How the generating factors of docs/zoos.md become DL4J settings. One place, so every architecture trains with
  * the same recipe and a reader can check the mapping against the reference (PyTorch) zoo code in one screen.
  *
  * <ul>
@@ -55,7 +55,7 @@ public final class TrainingRecipe {
     public static final List<String> INITS = List.of("uniform", "normal", "kaiming_uniform", "kaiming_normal");
     public static final List<String> OPTIMIZERS = List.of("adam", "sgd");
 
-    /** Momentum of the "sgd" optimizer (METHOD.md §1). */
+    /** Momentum of the "sgd" optimizer (docs/zoos.md). */
     public static final double SGD_MOMENTUM = 0.9;
 
     private TrainingRecipe() { }

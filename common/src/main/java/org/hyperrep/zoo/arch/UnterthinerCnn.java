@@ -5,7 +5,7 @@ import org.hyperrep.weights.WeightLayout;
 import org.hyperrep.zoo.GeneratingFactors;
 
 /**
- * {@code cnn-unterthiner}, the network of the Small CNN Zoo (Unterthiner et al. 2020; METHOD.md §1):
+ * {@code cnn-unterthiner}, the network of the Small CNN Zoo (Unterthiner et al. 2020; docs/zoos.md):
  * 3 × [Conv 16 filters 3×3 stride 2 → act [→ dropout]] → global average pool → Dense 16→10 softmax; no padding
  * ('valid', Keras' default, as in the zoo's {@code train_network.py}, so imported Small CNN Zoo weights compute the
  * network that was trained); 4970 parameters, grayscale 1×28×28 input (maps 28 → 13 → 6 → 2). Global pooling makes the parameter count

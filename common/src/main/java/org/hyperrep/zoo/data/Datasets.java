@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Turns a {@link DatasetSpec} into the train / validation / test images every model of a zoo sees (METHOD.md §1).
+ * Turns a {@link DatasetSpec} into the train / validation / test images every model of a zoo sees (docs/zoos.md).
  * <p>
  * Image data sets: {@code validationSize} images of the training file are held out by a shuffle seeded with
  * {@code splitSeed}; the test file is the test part. Then a seeded {@code dataFraction} of each part is kept (at

@@ -6,7 +6,7 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * The Tetris data set, generated in code (METHOD.md §1; the paper's generator is not published, this is
+ * The Tetris data set, generated in code (docs/zoos.md; the paper's generator is not published, this is
  * hyperrep's definition). Four classes of tetromino, I, L, T, S (class ids 0..3 in that order), drawn as 4×4
  * binary images in every rotation (not mirrored: J and Z are not in the set) and every placement that fits.
  * Those are the <em>base images</em> of a class. A sample picks a class uniformly, then one of its base images

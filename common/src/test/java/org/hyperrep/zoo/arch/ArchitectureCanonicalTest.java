@@ -19,7 +19,7 @@ import static org.hyperrep.zoo.arch.ArchFixtures.network;
 import static org.hyperrep.zoo.arch.ArchFixtures.randomInput;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The canonical vector of METHOD.md §2: exact round trips and known positions. */
+/** The canonical vector of docs/method.md: exact round trips and known positions. */
 class ArchitectureCanonicalTest {
 
     static List<String> architectures() { return Architectures.names(); }
