@@ -3,6 +3,7 @@ package org.hyperrep.report;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.hyperrep.config.BadInputException;
+import org.hyperrep.probe.Metrics;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,22 +33,9 @@ public record FeatureSetPredictions(String featureSet, double[] truth, double[] 
 
     public int size() { return truth.length; }
 
-    /**
-     * The coefficient of determination 1 − SS_res / SS_tot, the same unadjusted definition as MLlib's
-     * {@code RegressionEvaluator} "r2", so the plot titles agree with the probe's table.
-     */
+    /** Test R² of these predictions, as the probe's table reports it ({@link Metrics#r2}). */
     public double r2() {
-        int n = truth.length;
-        if (n == 0) return Double.NaN;
-        double mean = 0;
-        for (double t : truth) mean += t;
-        mean /= n;
-        double res = 0, tot = 0;
-        for (int i = 0; i < n; i++) {
-            res += (truth[i] - predicted[i]) * (truth[i] - predicted[i]);
-            tot += (truth[i] - mean) * (truth[i] - mean);
-        }
-        return 1 - res / tot;
+        return Metrics.r2(truth, predicted);
     }
 
     /** The test-accuracy predictions of every feature set, from the probe's predictions (see {@link #collect}). */

@@ -149,7 +149,7 @@ public final class ZooBuild {
     private static ZooManifest merge(ZooManifest before, ZooManifest after) {
         Map<String, List<Object>> values = new LinkedHashMap<>();
         for (String k : after.factorValues().keySet()) {
-            Set<Object> all = new TreeSet<>((a, b) -> String.valueOf(a).compareTo(String.valueOf(b)));
+            Set<Object> all = new TreeSet<>(ZooBuild::compareFactorValues);
             all.addAll(before.factorValues().getOrDefault(k, List.of()));
             all.addAll(after.factorValues().get(k));
             values.put(k, new ArrayList<>(all));
@@ -157,6 +157,17 @@ public final class ZooBuild {
         return new ZooManifest(after.format(), after.formatVersion(), after.checkpointSchemaVersion(), after.name(),
                 after.architecture(), after.dataset(), after.training(), after.split(), after.layout(), values,
                 after.models(), after.checkpoints(), after.builds());
+    }
+
+    /**
+     * The order of factor values in a manifest: numbers by value (a manifest read back from JSON may hold a seed as
+     * an Integer where the plan holds a Long; both are the same value), anything else by its text.
+     */
+    static int compareFactorValues(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return Double.compare(x.doubleValue(), y.doubleValue());
+        }
+        return String.valueOf(a).compareTo(String.valueOf(b));
     }
 
     /** The distinct values of every generating factor over {@code plan}, sorted, as the manifest lists them. */

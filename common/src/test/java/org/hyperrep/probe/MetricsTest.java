@@ -45,4 +45,41 @@ class MetricsTest {
         // τ-a would give (C - D) / n0 = 2/3 here: the tie correction is what makes it 1
         assertTrue(Double.isNaN(Metrics.kendallTauB(new double[] {1, 1, 1}, new double[] {1, 2, 3})));
     }
+
+    @Test
+    void kendallTauBMatchesAPairCountOnTiedRandomData() {
+        java.util.Random r = new java.util.Random(7);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 2 + r.nextInt(300);
+            double[] x = new double[n], y = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = r.nextInt(1 + trial);         // many ties at small trial numbers
+                y[i] = x[i] + r.nextInt(5) - 2;
+            }
+            assertEquals(pairCountTauB(x, y), Metrics.kendallTauB(x, y), 1e-12, "trial " + trial);
+        }
+    }
+
+    @Test
+    void r2OfAConstantTargetIsUndefined() {
+        assertTrue(Double.isNaN(Metrics.r2(new double[] {2, 2, 2}, new double[] {2, 2, 2})));
+        assertEquals(0.0, Metrics.r2(new double[] {1, 2, 3}, new double[] {2, 2, 2}), EPS);
+    }
+
+    /** τ-b by counting every pair, the definition written out (NaN when a side is constant). */
+    private static double pairCountTauB(double[] x, double[] y) {
+        long c = 0, d = 0, tx = 0, ty = 0, n0 = (long) x.length * (x.length - 1) / 2;
+        for (int i = 0; i < x.length; i++) {
+            for (int j = i + 1; j < x.length; j++) {
+                double dx = x[j] - x[i], dy = y[j] - y[i];
+                if (dx == 0) tx++;
+                if (dy == 0) ty++;
+                if (dx != 0 && dy != 0) {
+                    if ((dx > 0) == (dy > 0)) c++; else d++;
+                }
+            }
+        }
+        double den = Math.sqrt((double) (n0 - tx) * (n0 - ty));
+        return den == 0 ? Double.NaN : (c - d) / den;
+    }
 }
