@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+    /** Full stack traces of refused input, to the log file only (conf/log4j2.properties). */
+    private static final org.slf4j.Logger ERRORS = org.slf4j.LoggerFactory.getLogger("hyperrep.errors");
+
     /** Exit code for input hyperrep refuses (config, data file, output location). */
     static final int BAD_INPUT = 2;
 
@@ -36,6 +39,12 @@ public final class Main implements Runnable {
             Throwable t = rootBadInput(ex);
             if (t != null) {
                 cmd.getErr().println("hyperrep: " + t.getMessage());
+                return BAD_INPUT;
+            }
+            String unreadable = UnreadableFile.describe(ex);
+            if (unreadable != null) {
+                ERRORS.error(unreadable, ex);
+                cmd.getErr().println("hyperrep: " + unreadable + " (stack trace: " + UnreadableFile.logFile() + ")");
                 return BAD_INPUT;
             }
             throw ex;
