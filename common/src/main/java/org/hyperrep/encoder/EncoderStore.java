@@ -58,8 +58,11 @@ public final class EncoderStore {
     public static ComputationGraph readGraph(Path p, boolean withUpdater) {
         try (InputStream in = HadoopFiles.fs(p).open(p)) {
             return ModelSerializer.restoreComputationGraph(in, withUpdater);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the encoder model " + p, e);
+        } catch (java.io.FileNotFoundException e) {
+            throw new org.hyperrep.config.BadInputException("no encoder model at " + p, e);
+        } catch (IOException | RuntimeException e) {
+            throw new org.hyperrep.config.BadInputException("cannot read the encoder model " + p + ": truncated or "
+                    + "corrupt (" + e + ")", e);
         }
     }
 

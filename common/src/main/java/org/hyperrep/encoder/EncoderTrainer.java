@@ -88,7 +88,12 @@ public final class EncoderTrainer {
         ComputationGraph graph;
         State state = resumable(fingerprint);
         if (state != null) {
-            graph = EncoderStore.readGraph(store.checkpointModel(), true);
+            try {
+                graph = EncoderStore.readGraph(store.checkpointModel(), true);
+            } catch (org.hyperrep.config.BadInputException e) {
+                throw new org.hyperrep.config.BadInputException(e.getMessage() + "; delete "
+                        + store.checkpointModel().getParent() + " to train from the start", e);
+            }
             LOG.info("resuming from the checkpoint after epoch {} in {}", state.epoch(), store.root());
         } else {
             graph = newGraph(train);

@@ -15,7 +15,9 @@ import org.hyperrep.encoder.EncoderStore;
 import org.hyperrep.store.HadoopFiles;
 import org.hyperrep.store.Json;
 import org.hyperrep.store.Provenance;
+import org.hyperrep.store.ZooManifest;
 import org.hyperrep.store.ZooStore;
+import org.hyperrep.weights.WeightLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,6 +56,13 @@ final class EmbedJob implements Callable<Integer> {
         zooStore.requireManifest();
         EncoderStore enc = new EncoderStore(encoder);
         if (!enc.isFinished()) throw new BadInputException("no trained encoder at " + encoder);
+        checkLayout(enc, zooStore.requireManifest());
+        try {
+            EncoderStore.readGraph(enc.modelPath(), false);   // a damaged model file fails here, with its name
+        } catch (BadInputException e) {
+            throw new BadInputException(e.getMessage() + "; train the encoder again (hyperrep train --out " + encoder
+                    + ")", e);
+        }
         Path target = new Path(out);
         Object encoderFingerprint = enc.readRecord().get("fingerprint");
         String fingerprint = Fingerprints.of("embed|" + encoderFingerprint, zooStore.requireManifest());
@@ -90,6 +99,18 @@ final class EmbedJob implements Callable<Integer> {
             throw new UncheckedIOException(e);
         } finally {
             spark.stop();
+        }
+    }
+
+    /** Refuses an encoder trained on a zoo of another weight layout (architecture). */
+    static void checkLayout(EncoderStore enc, ZooManifest zoo) {
+        Object recorded = enc.readRecord().get("layout");
+        if (recorded == null) return;
+        WeightLayout trained = Json.MAPPER.convertValue(recorded, WeightLayout.class);
+        if (!trained.equals(zoo.layout())) {
+            throw new BadInputException("encoder at " + enc.root() + " was trained on " + trained.architecture() + " ("
+                    + trained.size() + " weights), but zoo " + zoo.name() + " holds " + zoo.layout().architecture()
+                    + " (" + zoo.layout().size() + " weights): use an encoder trained on a zoo of this architecture");
         }
     }
 

@@ -104,6 +104,7 @@ final class ProbeJob implements Callable<Integer> {
             throw new BadInputException("--target-zoo needs one --target-embeddings per --embeddings (" + embeddings.size()
                     + " given, " + targetEmbeddings.size() + " target embeddings)");
         }
+        for (String t : targetEmbeddings) checkMadeFrom(t, targetZoo, targetManifest);
         List<Embedding> embs = new ArrayList<>();
         for (String e : embeddings) {
             Embedding emb = parseEmbedding(e, embeddings.size() == 1 ? c.getString("pipeline.embedding-name")
@@ -111,6 +112,7 @@ final class ProbeJob implements Callable<Integer> {
             if (!HadoopFiles.exists(new Path(emb.uri(), "_SUCCESS"))) {
                 throw new BadInputException("no embeddings at " + emb.uri() + " (run hyperrep embed first)");
             }
+            checkMadeFrom(emb.uri(), zoo, manifest);
             embs.add(emb);
         }
         ZooSubset subset = ZooSubset.from(c);
@@ -191,6 +193,29 @@ final class ProbeJob implements Callable<Integer> {
                     EmbedJob.runIdOf(new Path(e.uri(), "_provenance.json"))));
         }
         return ProbeInputs.checkpoints(spark, zoo, manifest, embs);
+    }
+
+    /**
+     * Refuses embeddings whose provenance names another zoo than the one they are probed with (compared by the
+     * manifests' name and layout, so a copied or moved zoo still matches); silent when the recorded zoo is gone.
+     */
+    static void checkMadeFrom(String embeddings, String zoo, ZooManifest manifest) {
+        if (zoo == null || manifest == null) return;
+        Path record = new Path(embeddings, "_provenance.json");
+        if (!HadoopFiles.exists(record)) return;
+        String from;
+        try {
+            from = Json.MAPPER.readTree(HadoopFiles.readText(record)).path("inputs").path("zoo").asText("");
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + record + ": " + e.getMessage(), e);
+        }
+        if (from.isEmpty() || !HadoopFiles.exists(new ZooStore(from).manifestPath())) return;
+        ZooManifest made = new ZooStore(from).requireManifest();
+        if (!made.name().equals(manifest.name()) || !made.layout().equals(manifest.layout())) {
+            throw new BadInputException("embeddings at " + embeddings + " were made from zoo " + made.name() + " ("
+                    + from + "), not from zoo " + manifest.name() + " at " + zoo + ": embed it first (hyperrep embed "
+                    + "--zoo " + zoo + " --encoder ENCODER --out URI)");
+        }
     }
 
     /** The encoder an embeddings directory was made with, from its provenance (null if it does not say). */
