@@ -130,4 +130,58 @@ class TrainEmbedEndToEndTest {
             assertEquals(before.get("history").get(i), h.get(i), "epoch " + (i + 1) + " kept from the killed run");
         }
     }
+
+    /**
+     * Mismatched or damaged inputs to embed and probe: exit code 2, one line naming the file and the remedy, and
+     * nothing written at --out.
+     */
+    @Test
+    void mismatchedOrDamagedInputsAreRefusedWithOneLine() throws Exception {
+        String enc = tmp.resolve("enc-small").toString();
+        Cli.ok(train(enc, "local", "--set", "encoder.training.epochs=1"));
+
+        // embeddings of another zoo (same architecture, another name) probed with this zoo
+        String other = tmp.resolve("other-zoo").toString();
+        Cli.ok("zoo", "build", "--config", Zoos.config("tetris-tiny.conf"), "--out", other, "--set", "zoo.name=other");
+        String otherEmb = tmp.resolve("other-emb").toString();
+        Cli.ok("embed", "--zoo", other, "--encoder", enc, "--out", otherEmb, "--master", "local[2]");
+        String probeOut = tmp.resolve("probe-refused").toString();
+        assertRefused(Cli.run("probe", "--zoo", zoo, "--embeddings", otherEmb + "=E", "--out", probeOut),
+                probeOut, otherEmb, "zoo other", "hyperrep embed");
+
+        // an encoder whose record says it was trained on another architecture
+        Path foreign = copy(Path.of(enc), tmp.resolve("enc-foreign"));
+        Path record = foreign.resolve("encoder.json");
+        com.fasterxml.jackson.databind.node.ObjectNode r = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Json.MAPPER.readTree(record.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) r.get("layout")).put("architecture", "cnn-s");
+        Json.MAPPER.writeValue(record.toFile(), r);
+        String out1 = tmp.resolve("emb-refused-1").toString();
+        assertRefused(Cli.run("embed", "--zoo", zoo, "--encoder", foreign.toString(), "--out", out1),
+                out1, foreign.toString(), "cnn-s", "tetris-mlp");
+
+        // a truncated model file
+        Path truncated = copy(Path.of(enc), tmp.resolve("enc-truncated"));
+        Path model = truncated.resolve("model.zip");
+        Files.write(model, java.util.Arrays.copyOf(Files.readAllBytes(model), 5000));
+        Files.deleteIfExists(truncated.resolve(".model.zip.crc"));
+        String out2 = tmp.resolve("emb-refused-2").toString();
+        assertRefused(Cli.run("embed", "--zoo", zoo, "--encoder", truncated.toString(), "--out", out2),
+                out2, model.toString(), "truncated or corrupt", "hyperrep train");
+    }
+
+    private static void assertRefused(Cli.Run r, String out, String... mentioned) {
+        assertEquals(2, r.exitCode(), r.err());
+        String line = r.err().strip();
+        assertTrue(!line.contains("\n"), "one line: " + line);
+        for (String m : mentioned) assertTrue(line.contains(m), "names '" + m + "': " + line);
+        assertTrue(!Files.exists(Path.of(out)), "nothing written at " + out);
+    }
+
+    private static Path copy(Path from, Path to) throws Exception {
+        try (java.util.stream.Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.sorted().toList()) Files.copy(p, to.resolve(from.relativize(p).toString()));
+        }
+        return to;
+    }
 }
