@@ -95,8 +95,8 @@ public final class ProbeSuite {
             }
             targets = targets.stream().filter(t -> config.targets().contains(t.name())).toList();
         }
-        LOG.info("probing {} targets ({}) from {} feature sets", targets.size(),
-                targets.stream().map(ProbeTarget::name).toList(), featureSets.size());
+        LOG.info("probing {} targets ({}) from {} feature sets; MLlib linear algebra: {}", targets.size(),
+                targets.stream().map(ProbeTarget::name).toList(), featureSets.size(), NativeBlas.describe());
         List<ProbeResult> results = new ArrayList<>();
         List<TrainedProbe> probes = new ArrayList<>();
         List<Row> predictions = new ArrayList<>();
