@@ -215,6 +215,17 @@ public final class ProbeSuite {
                 r.validationMetric(), r.chosenHyperparameter() == null ? "" : ", regParam " + r.chosenHyperparameter(),
                 tau == null ? "" : String.format(Locale.ROOT, ", Kendall τ %.3f", tau), trainRows, s.size(), seconds));
         TrainedProbe probe = new TrainedProbe(fs.name(), fs.column(), target.name(), fit);
+        if (target.kind() == ProbeTarget.Kind.REGRESSION) {
+            // split-conformal interval: calibrated on the validation residuals, its coverage measured on test
+            Scoring.Scored v = Scoring.score(fit.pipeline(), validation, fs.column(), target, fit.labels(), true);
+            ConformalInterval interval = ConformalInterval.calibrate(v.truth(), v.predicted(),
+                    ConformalInterval.DEFAULT_LEVEL);
+            double coverage = interval.coverage(s.truth(), s.predicted());
+            probe = probe.withInterval(interval, coverage);
+            LOG.info(String.format(Locale.ROOT, "probe %s / %s: %.0f %% interval ±%.4g (%d validation rows), "
+                            + "test coverage %.1f %%", fs.name(), target.name(), 100 * interval.level(),
+                    interval.halfWidth(), interval.calibrationRows(), 100 * coverage));
+        }
         if (modelDir != null) probe.save(modelDir);
         boolean cls = target.kind() == ProbeTarget.Kind.CLASSIFICATION;
         List<Row> predictions = new ArrayList<>();

@@ -41,14 +41,17 @@ public final class TrainedProbe {
     private final String[] labels;
     private final Double chosenHyperparameter;
     private final PipelineModel pipeline;
+    private final ConformalInterval interval;
+    private final Double testCoverage;
 
     public TrainedProbe(String featureSet, String featureColumn, String target, ProbeFit fit) {
         this(featureSet, featureColumn, target, fit.kind(), fit.model(), fit.labels(), fit.chosenHyperparameter(),
-                fit.pipeline());
+                fit.pipeline(), null, null);
     }
 
     private TrainedProbe(String featureSet, String featureColumn, String target, ProbeTarget.Kind kind, String model,
-                         String[] labels, Double chosenHyperparameter, PipelineModel pipeline) {
+                         String[] labels, Double chosenHyperparameter, PipelineModel pipeline,
+                         ConformalInterval interval, Double testCoverage) {
         this.featureSet = featureSet;
         this.featureColumn = featureColumn;
         this.target = target;
@@ -57,7 +60,21 @@ public final class TrainedProbe {
         this.labels = labels == null ? null : labels.clone();
         this.chosenHyperparameter = chosenHyperparameter;
         this.pipeline = pipeline;
+        this.interval = interval;
+        this.testCoverage = testCoverage;
     }
+
+    /** This probe with its prediction interval and the coverage that interval had on the test split. */
+    public TrainedProbe withInterval(ConformalInterval interval, double testCoverage) {
+        return new TrainedProbe(featureSet, featureColumn, target, kind, model, labels, chosenHyperparameter, pipeline,
+                interval, testCoverage);
+    }
+
+    /** The split-conformal interval of a regression probe; null for classifiers and probes saved without one. */
+    public ConformalInterval interval() { return interval; }
+
+    /** Fraction of test rows the interval covered when the probe was fitted; null without an interval. */
+    public Double testCoverage() { return testCoverage; }
 
     public String featureSet() { return featureSet; }
     public String featureColumn() { return featureColumn; }
@@ -106,6 +123,14 @@ public final class TrainedProbe {
         meta.put("model", model);
         meta.put("labels", labels == null ? null : List.of(labels));
         meta.put("chosen_hyperparameter", chosenHyperparameter);
+        if (interval != null) {
+            Map<String, Object> i = new LinkedHashMap<>();
+            i.put("level", interval.level());
+            i.put("half_width", Double.isInfinite(interval.halfWidth()) ? null : interval.halfWidth());
+            i.put("calibration_rows", interval.calibrationRows());
+            i.put("test_coverage", testCoverage);
+            meta.put("interval", i);
+        }
         try {
             HadoopFiles.writeTextAtomically(new Path(at, META), Json.MAPPER.writeValueAsString(meta));
         } catch (JsonProcessingException e) {
@@ -126,10 +151,21 @@ public final class TrainedProbe {
         }
         List<String> labels = (List<String>) meta.get("labels");
         Number chosen = (Number) meta.get("chosen_hyperparameter");
+        Map<String, Object> i = (Map<String, Object>) meta.get("interval");
+        ConformalInterval interval = null;
+        Double coverage = null;
+        if (i != null) {
+            Number q = (Number) i.get("half_width");
+            interval = new ConformalInterval(((Number) i.get("level")).doubleValue(),
+                    q == null ? Double.POSITIVE_INFINITY : q.doubleValue(), ((Number) i.get("calibration_rows")).intValue());
+            Number c = (Number) i.get("test_coverage");
+            coverage = c == null ? null : c.doubleValue();
+        }
         return new TrainedProbe((String) meta.get("feature_set"), (String) meta.get("feature_column"),
                 (String) meta.get("target"), ProbeTarget.Kind.valueOf(((String) meta.get("kind")).toUpperCase()),
                 (String) meta.get("model"), labels == null ? null : labels.toArray(String[]::new),
-                chosen == null ? null : chosen.doubleValue(), PipelineModel.load(new Path(at, MODEL).toString()));
+                chosen == null ? null : chosen.doubleValue(), PipelineModel.load(new Path(at, MODEL).toString()),
+                interval, coverage);
     }
 
     /** Every probe saved under {@code dir} (as {@link ProbeSuite} saves them), by feature set then target. */

@@ -177,6 +177,26 @@ class ProbeSuiteTest {
     }
 
     @Test
+    void regressionProbesCarryASplitConformalIntervalAndItsTestCoverage() {
+        for (TrainedProbe probe : TrainedProbe.loadAll(models.toString())) {
+            if (probe.kind() == ProbeTarget.Kind.CLASSIFICATION) {
+                assertNull(probe.interval(), probe.featureSet() + "/" + probe.target());
+                continue;
+            }
+            ConformalInterval interval = probe.interval();
+            assertEquals(0.9, interval.level(), 0);
+            assertEquals(zoo.filter(col("split").equalTo("validation")).count(), interval.calibrationRows());
+            // the recorded coverage is the share of the saved test predictions inside ±half width
+            List<Row> rows = run.predictions().filter(col("feature_set").equalTo(probe.featureSet())
+                    .and(col("target").equalTo(probe.target()))).select("true", "predicted").collectAsList();
+            double[] truth = rows.stream().mapToDouble(r -> r.getDouble(0)).toArray();
+            double[] predicted = rows.stream().mapToDouble(r -> r.getDouble(1)).toArray();
+            assertEquals(interval.coverage(truth, predicted), probe.testCoverage(), 1e-12);
+            assertTrue(probe.testCoverage() > 0.5, probe.featureSet() + "/" + probe.target() + ": " + probe.testCoverage());
+        }
+    }
+
+    @Test
     void resultsWriteAsParquetAndCsv() throws Exception {
         String parquet = dir.resolve("results").toString();
         ProbeResults.writeParquet(spark, run.results(), parquet);
