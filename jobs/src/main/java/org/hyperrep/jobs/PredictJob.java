@@ -18,6 +18,7 @@ import org.hyperrep.encoder.Embedder;
 import org.hyperrep.encoder.EncoderStore;
 import org.hyperrep.features.BaselineFeatures;
 import org.hyperrep.features.RawWeights;
+import org.hyperrep.probe.ConformalInterval;
 import org.hyperrep.probe.ProbeInputs;
 import org.hyperrep.probe.TrainedProbe;
 import org.hyperrep.store.HadoopFiles;
@@ -26,18 +27,16 @@ import org.hyperrep.weights.WeightLayout;
 import org.hyperrep.zoo.arch.Architecture;
 import org.hyperrep.zoo.arch.Architectures;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import static org.apache.spark.sql.functions.col;
@@ -65,12 +64,28 @@ final class PredictJob implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "M", description = "Spark master (default local[*])")
     String master;
 
+    @Option(names = "--format", paramLabel = "F", defaultValue = "table",
+            description = "table (default), csv or json: one row per model with each target's prediction, its 90%% "
+                    + "interval (regression) and the true value when the input has it")
+    String format;
+
+    @Option(names = "--feature-set", paramLabel = "NAME",
+            description = "whose probes to show (default: the run's embedding with its linear probes); "
+                    + "--out always gets every probe")
+    String featureSet;
+
+    @Spec
+    CommandSpec spec;
+
     static final StructType INPUT = new StructType().add("input", DataTypes.StringType, false)
             .add("model_id", DataTypes.StringType, false).add("epoch", DataTypes.IntegerType, true)
             .add("weights", DataTypes.createArrayType(DataTypes.FloatType, true), false);
 
     @Override
     public Integer call() throws IOException {
+        if (!List.of("table", "csv", "json").contains(format)) {
+            throw new BadInputException("--format " + format + ": expected table, csv or json");
+        }
         Config c = ConfigFiles.load(null, List.of());
         EncoderStore encoder = new EncoderStore(new Path(run, "encoder").toString());
         if (!encoder.isFinished()) throw new BadInputException("no trained encoder in the run " + run + " (" + encoder.root() + ")");
@@ -81,7 +96,7 @@ final class PredictJob implements Callable<Integer> {
         SparkSession spark = SparkSessions.create("predict", c, master);
         try {
             List<TrainedProbe> probes = TrainedProbe.loadAll(probesDir.toString());
-            Dataset<Row> rows = inputs(spark, layout);
+            Dataset<Row> rows = inputs(spark, layout, probes.stream().map(TrainedProbe::target).distinct().toList());
             long n = rows.count();
             rows = BaselineFeatures.add(rows, "weights", layout);
             var model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(HadoopFiles.readBytes(encoder.modelPath()));
@@ -96,36 +111,52 @@ final class PredictJob implements Callable<Integer> {
                 if (!Arrays.asList(rows.columns()).contains(column)) rows = ProbeInputs.withStatistics(rows, embedding);
             }
             rows = rows.cache();
-            // (input, model_id, epoch) -> target -> feature set -> prediction
-            Map<String, Map<String, Map<String, String>>> table = new TreeMap<>();
+            String shown = featureSet != null ? featureSet : defaultFeatureSet(probes);
+            if (probes.stream().noneMatch(p -> p.featureSet().equals(shown))) {
+                throw new BadInputException("--feature-set " + shown + ": the run has probes for "
+                        + probes.stream().map(TrainedProbe::featureSet).distinct().toList());
+            }
+            PredictionTable table = new PredictionTable(shown);
             List<Row> long_ = new ArrayList<>();
             for (TrainedProbe p : probes) {
-                Dataset<Row> pred = p.predict(rows.select("input", "model_id", "epoch", p.featureColumn()));
+                Dataset<Row> pred = p.predict(rows.select(col("input"), col("model_id"), col("epoch"),
+                        col(p.featureColumn()), col(truthColumn(p.target()))));
                 boolean classes = Arrays.asList(pred.columns()).contains("predicted_label");
+                ConformalInterval interval = p.interval();
                 for (Row r : pred.select(col("input"), col("model_id"), col("epoch"), col("prediction"),
-                        classes ? col("predicted_label") : lit(null).cast("string")).collectAsList()) {
-                    String key = r.getString(0) + (r.isNullAt(2) ? "" : " epoch " + r.getInt(2))
-                            + (r.getString(1).equals(r.getString(0)) ? "" : " (" + r.getString(1) + ")");
-                    String shown = classes ? r.getString(4) : String.format(Locale.ROOT, "%.4g", r.getDouble(3));
-                    table.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(p.target(), k -> new LinkedHashMap<>())
-                            .put(p.featureSet(), shown);
-                    long_.add(RowFactory.create(r.getString(0), r.getString(1), r.isNullAt(2) ? null : r.getInt(2),
-                            p.target(), p.featureSet(), classes ? null : r.getDouble(3), classes ? r.getString(4) : null));
+                        classes ? col("predicted_label") : lit(null).cast("string"),
+                        col(truthColumn(p.target())).cast("string")).collectAsList()) {
+                    Integer epoch = r.isNullAt(2) ? null : r.getInt(2);
+                    Double lower = classes || interval == null ? null : interval.lower(r.getDouble(3));
+                    Double upper = classes || interval == null ? null : interval.upper(r.getDouble(3));
+                    String truth = r.getString(5);
+                    if (p.featureSet().equals(shown)) {
+                        table.add(r.getString(0), r.getString(1), epoch, p.target(),
+                                classes ? r.getString(4) : r.getDouble(3), lower, upper, truth);
+                    }
+                    long_.add(RowFactory.create(r.getString(0), r.getString(1), epoch, p.target(), p.featureSet(),
+                            classes ? null : r.getDouble(3), classes ? r.getString(4) : null, lower, upper, truth));
                 }
             }
-            table.forEach((input, targets) -> {
-                System.out.println(input);
-                targets.forEach((target, bySet) -> System.out.printf("  %-20s %s%n", target, bySet));
-            });
+            java.io.PrintWriter stdout = spec.commandLine().getOut();
+            switch (format) {
+                case "table" -> stdout.print(table.asText());
+                case "csv" -> stdout.print(table.asCsv());
+                case "json" -> stdout.println(table.asJson());
+                default -> throw new BadInputException("--format " + format + ": expected table, csv or json");
+            }
+            stdout.flush();
             if (out != null) {
                 StructType schema = new StructType().add("input", DataTypes.StringType, false)
                         .add("model_id", DataTypes.StringType, false).add("epoch", DataTypes.IntegerType, true)
                         .add("target", DataTypes.StringType, false).add("feature_set", DataTypes.StringType, false)
-                        .add("predicted", DataTypes.DoubleType, true).add("predicted_label", DataTypes.StringType, true);
+                        .add("predicted", DataTypes.DoubleType, true).add("predicted_label", DataTypes.StringType, true)
+                        .add("lower", DataTypes.DoubleType, true).add("upper", DataTypes.DoubleType, true)
+                        .add("true", DataTypes.StringType, true);
                 spark.createDataFrame(long_, schema).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out);
             }
-            System.out.printf("predicted %d targets for %d models with %d probes of %s%n",
-                    table.values().stream().findFirst().map(Map::size).orElse(0), n, probes.size(), run);
+            System.err.printf("predicted %d targets for %d models with the %s probes of %s (%d probes in the run)%n",
+                    table.targets().size(), n, shown, run, probes.size());
             return 0;
         } finally {
             spark.stop();
@@ -133,7 +164,7 @@ final class PredictJob implements Callable<Integer> {
     }
 
     /** One row per model: DL4J files are converted to the canonical vector, Parquet rows taken as they are. */
-    private Dataset<Row> inputs(SparkSession spark, WeightLayout layout) throws IOException {
+    private Dataset<Row> inputs(SparkSession spark, WeightLayout layout, List<String> targets) throws IOException {
         Architecture arch = Architectures.byName(layout.architecture());
         List<Row> fromModels = new ArrayList<>();
         Dataset<Row> all = null;
@@ -165,13 +196,18 @@ final class PredictJob implements Callable<Integer> {
                         throw new BadInputException(w + " has no column '" + need + "' (expected the zoo's checkpoint rows)");
                     }
                 }
-                Dataset<Row> rows = d.select(lit(w).as("input"), col("model_id"),
+                List<org.apache.spark.sql.Column> cols = new ArrayList<>(List.of(lit(w).as("input"), col("model_id"),
                         (Arrays.asList(d.columns()).contains("epoch") ? col("epoch") : lit(null)).cast("int").as("epoch"),
-                        col("weights").cast(DataTypes.createArrayType(DataTypes.FloatType, true)).as("weights"));
+                        col("weights").cast(DataTypes.createArrayType(DataTypes.FloatType, true)).as("weights")));
+                for (String t : targets) {
+                    cols.add((Arrays.asList(d.columns()).contains(t) ? col(t) : lit(null)).cast("string").as(truthColumn(t)));
+                }
+                Dataset<Row> rows = d.select(cols.toArray(org.apache.spark.sql.Column[]::new));
                 all = all == null ? rows : all.unionByName(rows);
             }
         }
         Dataset<Row> models = spark.createDataFrame(fromModels, INPUT);
+        for (String t : targets) models = models.withColumn(truthColumn(t), lit(null).cast("string"));
         Dataset<Row> rows = all == null ? models : models.unionByName(all);
         long bad = rows.filter(org.apache.spark.sql.functions.size(col("weights")).notEqual(layout.size())).count();
         if (bad > 0) {
@@ -179,6 +215,18 @@ final class PredictJob implements Callable<Integer> {
                     + layout.architecture() + ")");
         }
         return rows;
+    }
+
+    /** The column holding an input's true value of {@code target} (as text; null when the input lacks it). */
+    static String truthColumn(String target) { return "true_" + target; }
+
+    /** The run's embedding read by linear probes: the feature set of a ridge or softmax probe on an embedding column. */
+    static String defaultFeatureSet(List<TrainedProbe> probes) {
+        return probes.stream()
+                .filter(p -> p.featureColumn().startsWith("emb_") && !ProbeInputs.isWithStatistics(p.featureColumn())
+                        && !p.model().equals("gbt"))
+                .map(TrainedProbe::featureSet).findFirst()
+                .orElse(probes.isEmpty() ? "" : probes.get(0).featureSet());
     }
 
     private static List<Float> toList(float[] v) {

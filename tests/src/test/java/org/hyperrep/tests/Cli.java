@@ -21,6 +21,19 @@ final class Cli {
         return new Run(code, err.toString());
     }
 
+    /** Standard output and error of one successful in-process run (commands that print through picocli's writer). */
+    record Printed(String out, String err) {
+    }
+
+    static Printed okPrinting(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        System.out.print(out);
+        System.err.print(err);
+        if (code != 0) throw new AssertionError("hyperrep " + String.join(" ", args) + " failed: " + err);
+        return new Printed(out.toString(), err.toString());
+    }
+
     static Run ok(String... args) {
         Run r = run(args);
         if (r.exitCode() != 0) throw new AssertionError("hyperrep " + String.join(" ", args) + " failed: " + r.err());

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -114,6 +115,35 @@ class PipelineEndToEndTest {
         assertEquals(4L * 5 * 5, p.count(), "every model × feature set × target");
         assertEquals(0L, p.filter(col("target").equalTo("activation").and(col("predicted_label").isNull())).count());
         assertEquals(0L, p.filter(col("target").equalTo("test_accuracy").and(col("predicted").isNaN())).count());
+        // regression predictions carry their 90% interval around them; the zoo rows carry their true values
+        assertEquals(0L, p.filter(col("target").equalTo("test_accuracy")
+                .and(col("lower").gt(col("predicted")).or(col("upper").lt(col("predicted"))))).count());
+        assertEquals(0L, p.filter(col("target").equalTo("test_accuracy").and(col("lower").isNull())).count());
+        assertEquals(3L * 5 * 5, p.filter(col("true").isNotNull()).count(), "true values of the 3 zoo rows");
+
+        // the printed table: one line per model; CSV and JSON likewise
+        String table = Cli.okPrinting("predict", "--run", run, "--master", "local[2]", model.getPath(), rows).out();
+        List<String> lines = table.lines().toList();
+        assertEquals(2 + 4, lines.size(), table);   // title, header, 4 models
+        assertTrue(lines.get(1).contains("test_accuracy [90% interval]") && lines.get(1).contains("true"), table);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith(model.getPath())), table);
+        String csv = Cli.okPrinting("predict", "--run", run, "--format", "csv", "--master", "local[2]", rows).out();
+        List<String> csvLines = csv.lines().toList();
+        assertEquals(4, csvLines.size(), csv);
+        List<String> header = List.of(csvLines.get(0).split(","));
+        assertTrue(header.containsAll(List.of("test_accuracy", "test_accuracy_lower", "test_accuracy_upper",
+                "test_accuracy_true")), csv);
+        for (String l : csvLines.subList(1, 4)) {
+            String[] f = l.split(",", -1);
+            double predicted = Double.parseDouble(f[header.indexOf("test_accuracy")]);
+            assertTrue(Double.parseDouble(f[header.indexOf("test_accuracy_lower")]) <= predicted
+                    && predicted <= Double.parseDouble(f[header.indexOf("test_accuracy_upper")]), l);
+            assertFalse(f[header.indexOf("test_accuracy_true")].isEmpty(), l);
+        }
+        com.fasterxml.jackson.databind.JsonNode json = org.hyperrep.store.Json.MAPPER.readTree(
+                Cli.okPrinting("predict", "--run", run, "--format", "json", "--master", "local[2]", rows).out());
+        assertEquals(3, json.size());
+        assertTrue(json.get(0).path("predictions").path("test_accuracy").has("upper"), json.toString());
 
         Cli.Run bad = Cli.run("predict", "--run", run, tmp.resolve("missing.zip").toString());
         assertEquals(2, bad.exitCode());
