@@ -155,7 +155,7 @@ final class PredictJob implements Callable<Integer> {
                         .add("true", DataTypes.StringType, true);
                 spark.createDataFrame(long_, schema).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(out);
             }
-            System.err.printf("predicted %d targets for %d models with the %s probes of %s (%d probes in the run)%n",
+            System.err.printf("predicted %d targets for %d input rows (models or checkpoints) with the %s probes of %s (%d probes in the run)%n",
                     table.targets().size(), n, shown, run, probes.size());
             return 0;
         } finally {
