@@ -4,7 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Neuron tokens of a canonical weight vector (docs/method.md): one token per output neuron or conv filter, made of
+ * A test oracle, written independently of the encoder's {@code NeuronTokenGeometry}: neuron tokens of a canonical
+ * weight vector (docs/method.md): one token per output neuron or conv filter, made of
  * its incoming weights ({@code fanIn} = c_in·kh·kw values, in the canonical [in, kh, kw] order) followed by its
  * bias when the layer has one. Tokens of one layer share a width ({@link LayerLayout#tokenWidth()}); layers differ,
  * and nothing is padded.
