@@ -67,6 +67,10 @@ final class Stages {
         int code = job.call();
         System.out.printf("== %s: %s in %.0f s%n", name, code == 0 ? "done" : "failed (exit " + code + ")",
                 (System.nanoTime() - t) / 1e9);
+        // A stage's networks and arrays hold native (off-heap) memory that is freed only when the Java objects
+        // are collected. With a large heap a collection may not come for many stages, and a study chaining dozens
+        // of stages in one JVM was killed by the kernel's OOM killer at 21 GB resident: collect between stages.
+        System.gc();
         return code;
     }
 }
