@@ -57,13 +57,30 @@ public final class EncoderStore {
 
     public static ComputationGraph readGraph(Path p, boolean withUpdater) {
         try (InputStream in = HadoopFiles.fs(p).open(p)) {
-            return ModelSerializer.restoreComputationGraph(in, withUpdater);
+            return restore(in, p, withUpdater);
         } catch (java.io.FileNotFoundException e) {
             throw new org.hyperrep.config.BadInputException("no encoder model at " + p, e);
-        } catch (IOException | RuntimeException e) {
-            throw new org.hyperrep.config.BadInputException("cannot read the encoder model " + p + ": truncated or "
-                    + "corrupt (" + e + ")", e);
+        } catch (IOException e) {
+            throw corrupt(p, e);
         }
+    }
+
+    /** The model in {@code bytes}, read earlier from {@code source} (named in the error when they are damaged). */
+    public static ComputationGraph readGraph(byte[] bytes, Path source) {
+        return restore(new java.io.ByteArrayInputStream(bytes), source, false);
+    }
+
+    private static ComputationGraph restore(InputStream in, Path source, boolean withUpdater) {
+        try {
+            return ModelSerializer.restoreComputationGraph(in, withUpdater);
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(source, e);
+        }
+    }
+
+    private static org.hyperrep.config.BadInputException corrupt(Path p, Exception e) {
+        return new org.hyperrep.config.BadInputException("cannot read the encoder model " + p + ": truncated or "
+                + "corrupt (" + e + ")", e);
     }
 
     /** The trained encoder. */

@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.size;
 
 /**
@@ -60,16 +61,33 @@ public final class ZooVerifier {
         public List<BatchReport> bad() { return batches.stream().filter(b -> !b.ok()).toList(); }
     }
 
-    /** Checks every committed batch of the zoo at {@code store}; reads, never writes. */
+    /**
+     * Checks every committed batch of the zoo at {@code store}; reads, never writes. The files are checked batch by
+     * batch on the driver; the rows of all batches that pass are then read in one Spark job (batch by batch only
+     * when that job fails, to tell which batch holds the undecodable data).
+     */
     public static Report verify(SparkSession spark, ZooStore store) {
         ZooManifest manifest = store.requireManifest();
         FileSystem fs = HadoopFiles.fs(store.root());
         // an imported Small CNN Zoo keeps whatever checkpoints its source had: no per-model epoch set to check
         boolean completeness = !HadoopFiles.exists(new Path(store.root(), "small-cnn-zoo.json"));
+        Map<String, BatchReport> checked = new LinkedHashMap<>();
+        Map<String, List<Path>> readable = new LinkedHashMap<>();
+        for (FileStatus batch : batchDirs(fs, store.checkpointsDir())) {
+            String name = batch.getPath().getName();
+            CheckedFiles files = checkFiles(spark, fs, batch.getPath());
+            checked.put(name, files.failed());
+            if (files.failed() == null) readable.put(name, files.files());
+        }
+        Map<String, BatchRows> rows = readRows(spark, readable);
         List<BatchReport> reports = new ArrayList<>();
         Map<String, String> firstBatchOf = new HashMap<>();
-        for (FileStatus batch : batchDirs(fs, store.checkpointsDir())) {
-            BatchReport r = verifyBatch(spark, fs, batch.getPath(), manifest, completeness);
+        for (Map.Entry<String, BatchReport> e : checked.entrySet()) {
+            String name = e.getKey();
+            BatchReport r = e.getValue() != null ? e.getValue()
+                    : rows.get(name).error() == null
+                    ? rowsReport(name, readable.get(name).size(), rows.get(name).rows(), manifest, completeness)
+                    : failed(name, readable.get(name).size(), "unreadable Parquet: " + rows.get(name).error());
             List<String> problems = new ArrayList<>(r.problems());
             Map<String, Integer> alsoIn = new TreeMap<>();
             for (String m : r.models()) {
@@ -119,8 +137,17 @@ public final class ZooVerifier {
         return moved;
     }
 
-    private static BatchReport verifyBatch(SparkSession spark, FileSystem fs, Path dir, ZooManifest manifest,
-                                           boolean completeness) {
+    /** A batch's Parquet files, or (files null) why they failed the checks. */
+    private record CheckedFiles(List<Path> files, BatchReport failed) {
+        static CheckedFiles failing(BatchReport r) { return new CheckedFiles(null, r); }
+    }
+
+    /** A batch's (model_id, epoch, weight count) rows, or (rows null) why they could not be read. */
+    private record BatchRows(List<Row> rows, String error) {
+    }
+
+    /** The batch's Parquet files when they are whole and have the checkpoint schema, else the failed report. */
+    private static CheckedFiles checkFiles(SparkSession spark, FileSystem fs, Path dir) {
         String name = dir.getName();
         List<Path> files = new ArrayList<>();
         try {
@@ -129,29 +156,61 @@ public final class ZooVerifier {
                 if (f.isFile() && !n.startsWith("_") && !n.startsWith(".")) files.add(f.getPath());
             }
         } catch (IOException e) {
-            return failed(name, 0, "cannot list: " + e.getMessage());
+            return CheckedFiles.failing(failed(name, 0, "cannot list: " + e.getMessage()));
         }
-        if (files.isEmpty()) return failed(name, 0, "missing: no Parquet files");
+        if (files.isEmpty()) return CheckedFiles.failing(failed(name, 0, "missing: no Parquet files"));
         files.sort(null);
         for (Path f : files) {
             String wrong = unreadable(f);
-            if (wrong != null) return failed(name, files.size(), f.getName() + ": " + wrong);
+            if (wrong != null) return CheckedFiles.failing(failed(name, files.size(), f.getName() + ": " + wrong));
         }
+        StructType schema;
+        try {
+            schema = spark.read().parquet(paths(files)).schema();     // footers only, on the driver
+        } catch (Exception e) {   // Spark job failures are (undeclared) SparkExceptions
+            return CheckedFiles.failing(failed(name, files.size(), "unreadable Parquet: " + firstLine(e)));
+        }
+        String schemaProblem = schemaProblem(schema);
+        return schemaProblem != null ? CheckedFiles.failing(failed(name, files.size(), "schema: " + schemaProblem))
+                : new CheckedFiles(files, null);
+    }
+
+    /** (model_id, epoch, weight count) rows per batch: one Spark job, or one per batch when that one fails. */
+    private static Map<String, BatchRows> readRows(SparkSession spark, Map<String, List<Path>> batches) {
+        Map<String, BatchRows> out = new HashMap<>();
+        if (batches.isEmpty()) return out;
+        List<Path> all = batches.values().stream().flatMap(List::stream).toList();
+        try {
+            Map<String, List<Row>> byBatch = new HashMap<>();
+            for (Row r : select(spark, all).withColumn("file", input_file_name()).collectAsList()) {
+                byBatch.computeIfAbsent(new Path(r.getString(3)).getParent().getName(), k -> new ArrayList<>()).add(r);
+            }
+            batches.keySet().forEach(b -> out.put(b, new BatchRows(byBatch.getOrDefault(b, List.of()), null)));
+            return out;
+        } catch (Exception e) {   // Spark job failures are (undeclared) SparkExceptions
+            // some file holds undecodable data: read batch by batch to tell which
+        }
+        batches.forEach((batch, files) -> {
+            try {
+                out.put(batch, new BatchRows(select(spark, files).collectAsList(), null));
+            } catch (Exception e) {   // Spark job failures are (undeclared) SparkExceptions
+                out.put(batch, new BatchRows(null, firstLine(e)));
+            }
+        });
+        return out;
+    }
+
+    private static Dataset<Row> select(SparkSession spark, List<Path> files) {
+        return spark.read().parquet(paths(files)).select(col("model_id"), col("epoch"), size(col("weights")));
+    }
+
+    private static String[] paths(List<Path> files) {
+        return files.stream().map(Path::toString).toArray(String[]::new);
+    }
+
+    private static BatchReport rowsReport(String name, int files, List<Row> rows, ZooManifest manifest,
+                                          boolean completeness) {
         List<String> problems = new ArrayList<>();
-        Dataset<Row> df;
-        try {
-            df = spark.read().parquet(files.stream().map(Path::toString).toArray(String[]::new));
-        } catch (RuntimeException e) {
-            return failed(name, files.size(), "unreadable Parquet: " + firstLine(e));
-        }
-        String schemaProblem = schemaProblem(df.schema());
-        if (schemaProblem != null) return failed(name, files.size(), "schema: " + schemaProblem);
-        List<Row> rows;
-        try {
-            rows = df.select(col("model_id"), col("epoch"), size(col("weights"))).collectAsList();
-        } catch (RuntimeException e) {
-            return failed(name, files.size(), "unreadable Parquet: " + firstLine(e));
-        }
         int weights = manifest.layout().size();
         Map<String, List<Integer>> epochs = new LinkedHashMap<>();
         long wrongLength = 0;
@@ -176,7 +235,7 @@ public final class ZooVerifier {
             problems.add("incomplete: " + incomplete.size() + " models without exactly the epochs " + expected + " ("
                     + first(incomplete) + ")");
         }
-        return new BatchReport(name, files.size(), rows.size(), new TreeSet<>(epochs.keySet()), problems);
+        return new BatchReport(name, files, rows.size(), new TreeSet<>(epochs.keySet()), problems);
     }
 
     /** Why {@code f} is not a whole Parquet file, or null: read end to end (checksums verified), magic bytes. */
@@ -250,10 +309,15 @@ public final class ZooVerifier {
         return items.size() == 1 ? items.get(0) : items.get(0) + ", ...";
     }
 
+    /** The first line of the deepest cause that has a message (its class name when none has). */
     private static String firstLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) root = root.getCause();
-        String m = String.valueOf(root.getMessage());
+        String m = null;
+        Throwable last = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            last = t;
+            if (t.getMessage() != null && !t.getMessage().isBlank()) m = t.getMessage();
+        }
+        if (m == null) return last.getClass().getSimpleName();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
     }

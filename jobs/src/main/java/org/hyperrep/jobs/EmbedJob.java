@@ -57,8 +57,9 @@ final class EmbedJob implements Callable<Integer> {
         EncoderStore enc = new EncoderStore(encoder);
         if (!enc.isFinished()) throw new BadInputException("no trained encoder at " + encoder);
         checkLayout(enc, zooStore.requireManifest());
+        byte[] modelBytes = HadoopFiles.readBytes(enc.modelPath());
         try {
-            EncoderStore.readGraph(enc.modelPath(), false);   // a damaged model file fails here, with its name
+            EncoderStore.readGraph(modelBytes, enc.modelPath());   // a damaged model file fails here, with its name
         } catch (BadInputException e) {
             throw new BadInputException(e.getMessage() + "; train the encoder again (hyperrep train --out " + encoder
                     + ")", e);
@@ -82,7 +83,7 @@ final class EmbedJob implements Callable<Integer> {
             Provenance prov = Provenance.start("embed", fingerprint, c.withOnlyPath("spark").root().unwrapped(),
                     List.of("embed", "--zoo", zoo, "--encoder", encoder, "--out", out));
             prov.input("zoo", zoo).input("encoder", Map.of("uri", encoder, "fingerprint", String.valueOf(encoderFingerprint)));
-            Broadcast<byte[]> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(HadoopFiles.readBytes(enc.modelPath()));
+            Broadcast<byte[]> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelBytes);
             Dataset<Row> ckpt = zooStore.checkpoints(spark).filter(col("status").equalTo("ok"));
             Path staging = new Path(target.getParent(), "." + target.getName() + ".staging-" + System.nanoTime());
             Embedder.embed(ckpt.select("model_id", "epoch", "split", "weights"), "weights", "embedding", model)
